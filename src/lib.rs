@@ -1,0 +1,19 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+mod error;
+mod fingerprint;
+mod key;
+mod parse;
+mod policy;
+mod wire;
+
+pub use crate::error::{Error, PemKind, Result};
+pub use crate::fingerprint::{Md5Fingerprint, Sha256Fingerprint};
+pub use crate::key::{
+    CertificateInfo, CertificateType, KeyType, PublicKey, SignatureAlgorithm, Warnings,
+};
+pub use crate::parse::{parse_public_key, parse_public_key_with};
+pub use crate::policy::{
+    INSPECT_MAX_LEN, MAX_CERT_PRINCIPALS, MAX_PUBLIC_KEY_LEN, MAX_RSA_BITS, MIN_RSA_BITS, Policy,
+};

@@ -1,0 +1,89 @@
+//! Named limits and the [`Policy`] that carries them into the parser.
+
+/// The API's limit on an imported public key, in bytes (the seed document's rule).
+pub const MAX_PUBLIC_KEY_LEN: usize = 1024;
+
+/// The size bound used to inspect keys outside the API (`keypairs fingerprint`): big enough for
+/// 16384-bit RSA keys, ML-DSA hybrids and certificates of either.
+pub const INSPECT_MAX_LEN: usize = 16 * 1024;
+
+/// Smallest RSA modulus accepted on import, in bits (OpenSSH's `SSH_RSA_MINIMUM_MODULUS_SIZE`).
+pub const MIN_RSA_BITS: u32 = 1024;
+
+/// Largest RSA modulus accepted on import, in bits (OpenSSH's `SSHBUF_MAX_BIGNUM` * 8).
+pub const MAX_RSA_BITS: u32 = 16384;
+
+/// Most principals a certificate may carry (OpenSSH's `SSHKEY_CERT_MAX_PRINCIPALS`).
+pub const MAX_CERT_PRINCIPALS: usize = 256;
+
+/// What the parser accepts. [`Policy::default`] is the API's policy ([`MAX_PUBLIC_KEY_LEN`]);
+/// [`Policy::inspect`] allows inputs up to [`INSPECT_MAX_LEN`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Policy {
+    /// Longest input, in bytes, checked before anything is decoded.
+    pub max_input_len: usize,
+    /// Smallest RSA modulus in bits.
+    pub min_rsa_bits: u32,
+    /// Largest RSA modulus in bits.
+    pub max_rsa_bits: u32,
+    /// Whether (1024-bit, deprecated) DSA keys are accepted.
+    pub allow_dsa: bool,
+    /// Whether OpenSSH certificates are accepted.
+    pub allow_certificates: bool,
+}
+
+impl Policy {
+    /// The API's policy: inputs up to 1024 bytes, RSA 1024..=16384 bits, DSA and certificates
+    /// accepted (DSA flagged as deprecated).
+    #[must_use]
+    pub const fn api() -> Self {
+        Self {
+            max_input_len: MAX_PUBLIC_KEY_LEN,
+            min_rsa_bits: MIN_RSA_BITS,
+            max_rsa_bits: MAX_RSA_BITS,
+            allow_dsa: true,
+            allow_certificates: true,
+        }
+    }
+
+    /// The API's rules with a 16 KiB size bound, for inspecting big keys.
+    #[must_use]
+    pub const fn inspect() -> Self {
+        Self::api().with_max_input_len(INSPECT_MAX_LEN)
+    }
+
+    /// Returns the policy with another input size bound.
+    #[must_use]
+    pub const fn with_max_input_len(mut self, max: usize) -> Self {
+        self.max_input_len = max;
+        self
+    }
+
+    /// Returns the policy with another smallest RSA modulus (for example 2048).
+    #[must_use]
+    pub const fn with_min_rsa_bits(mut self, bits: u32) -> Self {
+        self.min_rsa_bits = bits;
+        self
+    }
+
+    /// Returns the policy with DSA accepted or refused.
+    #[must_use]
+    pub const fn with_dsa(mut self, allow: bool) -> Self {
+        self.allow_dsa = allow;
+        self
+    }
+
+    /// Returns the policy with certificates accepted or refused.
+    #[must_use]
+    pub const fn with_certificates(mut self, allow: bool) -> Self {
+        self.allow_certificates = allow;
+        self
+    }
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self::api()
+    }
+}
