@@ -87,7 +87,8 @@ fn trim(text: &str) -> (usize, &str) {
 /// Splits off the first token at the first SPACE or TAB; the rest starts after the run of blanks.
 fn split_token(s: &str) -> (&str, &str) {
     let bytes = s.as_bytes();
-    match bytes.iter().position(|&b| is_blank(b)) {
+    // SIMD search: the base64 token is most of the line.
+    match memchr::memchr2(b' ', b'\t', bytes) {
         None => (s, ""),
         Some(end) => {
             let next = bytes

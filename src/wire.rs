@@ -170,7 +170,9 @@ mod tests {
 
     #[test]
     fn mpint_rules() {
-        let read = |b: &[u8]| Reader::new(b).read_positive_mpint("n");
+        fn read(b: &[u8]) -> Result<&[u8]> {
+            Reader::new(b).read_positive_mpint("n")
+        }
         assert_eq!(read(&[0, 0, 0, 1, 0x7f]), Ok(&[0x7f][..]));
         assert_eq!(read(&[0, 0, 0, 2, 0, 0x80]), Ok(&[0x80][..]));
         assert_eq!(read(&[0, 0, 0, 0]), Err(Error::ZeroInteger { field: "n" }));

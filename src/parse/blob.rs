@@ -324,6 +324,17 @@ fn parse_certificate(
     if ca_is_cert {
         return Err(Error::CertificateCaIsCertificate);
     }
+    // The CA signature algorithms OpenSSH parses are Ed25519, ECDSA and RSA ones.
+    if !matches!(
+        ca_key_type,
+        KeyType::Rsa
+            | KeyType::Ed25519
+            | KeyType::EcdsaP256
+            | KeyType::EcdsaP384
+            | KeyType::EcdsaP521
+    ) {
+        return Err(Error::CertificateCaKeyUnsupported);
+    }
     let ca_fields = read_key_fields(&mut cr, ca_key_type, policy)?;
     finish(&cr)?;
     let signed = blob.get(..signed_len).unwrap_or_default();

@@ -1,0 +1,146 @@
+//! `keypairs fingerprint`, run as a built binary, against ssh-keygen's output.
+
+#[path = "support/data.rs"]
+mod data;
+
+use std::io::Write as _;
+use std::process::{Command, Output, Stdio};
+
+fn keypairs(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_keypairs"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run keypairs");
+    {
+        let mut pipe = child.stdin.take().unwrap();
+        if let Some(input) = stdin {
+            pipe.write_all(input).unwrap();
+        }
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+#[test]
+fn matches_the_committed_ssh_keygen_lines() {
+    let dir = data::data_dir();
+    for (file, expected) in data::fingerprint_lines() {
+        let hash = if expected.contains(" MD5:") { "md5" } else { "sha256" };
+        let path = dir.join(&file);
+        let out = keypairs(&["fingerprint", "-E", hash, path.to_str().unwrap()], None);
+        assert!(out.status.success(), "{file}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(stdout(&out).trim_end(), expected, "{file}");
+    }
+}
+
+#[test]
+fn json_output_has_the_documented_fields() {
+    let key = b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFl6u75BTi8xGtSPm1yVJuLE/oMtCOuEMJJnBSuZEdXz me@host\n";
+    let out = keypairs(&["fingerprint", "--json", "-"], Some(key));
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["type"], "ssh-ed25519");
+    assert_eq!(v["bits"], 256);
+    assert_eq!(v["md5"], "1a:1d:a7:2c:4c:ff:15:c4:70:13:38:b6:ac:4c:dc:12");
+    assert!(v["sha256"].as_str().unwrap().starts_with("SHA256:"));
+    assert_eq!(v["comment"], "me@host");
+    assert_eq!(v["deprecated"], false);
+}
+
+#[test]
+fn default_is_md5_in_ssh_keygen_shape_with_no_comment() {
+    let key = b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFl6u75BTi8xGtSPm1yVJuLE/oMtCOuEMJJnBSuZEdXz";
+    let out = keypairs(&["fingerprint"], Some(key));
+    assert!(out.status.success());
+    assert_eq!(
+        stdout(&out),
+        "256 MD5:1a:1d:a7:2c:4c:ff:15:c4:70:13:38:b6:ac:4c:dc:12 no comment (ED25519)\n"
+    );
+}
+
+#[test]
+fn invalid_key_exits_1_with_one_line() {
+    let out = keypairs(&["fingerprint"], Some(b"ssh-rsa AAAA*AAA secret-comment"));
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(!err.contains("secret-comment"));
+    assert!(out.stdout.is_empty());
+
+    let out = keypairs(&["fingerprint", "--json"], Some(b"ssh-rsa AAAA*AAA"));
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["error"]["kind"], "invalid_base64");
+    assert!(v["error"]["message"].as_str().unwrap().contains("base64"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = keypairs(&["fingerprint", "-E", "sha1"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let out = keypairs(&["fingerprint", "--no-such-flag"], None);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn big_keys_are_inspected_with_the_larger_bound() {
+    // Every key file (8192-bit RSA and ML-DSA hybrids are over 1024 bytes) is accepted.
+    for path in data::key_files() {
+        let out = keypairs(&["fingerprint", path.to_str().unwrap()], None);
+        assert!(out.status.success(), "{}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+    }
+    let huge = vec![b'A'; 20_000];
+    let out = keypairs(&["fingerprint"], Some(&huge));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("limit is 16384 bytes"));
+}
+
+#[test]
+fn each_line_reports_bad_lines_by_number() {
+    let file = "# authorized_keys\n\
+        ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFl6u75BTi8xGtSPm1yVJuLE/oMtCOuEMJJnBSuZEdXz one\n\
+        \n\
+        ssh-rsa AAAA\n\
+        ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBG1r4wzPTIjSo78POCq+u/czb8gYK0KvqlmCvcRPrnDWxgLw7y6BX51tuYREz7iLRCP7BwUt8R+ZWzFZDeOLIWU= two\n";
+    let out = keypairs(&["fingerprint", "--each-line"], Some(file.as_bytes()));
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(text.contains("one (ED25519)") && text.contains("two (ECDSA)"));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.starts_with("keypairs: line 4: "), "{err}");
+
+    let out = keypairs(&["fingerprint", "--each-line", "--json"], Some(file.as_bytes()));
+    let lines: Vec<serde_json::Value> =
+        stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[1]["line"], 4);
+    assert_eq!(lines[1]["error"]["kind"], "truncated");
+}
+
+/// The committed lines came from ssh-keygen; where it is installed, ask it again.
+#[test]
+fn live_ssh_keygen_agrees() {
+    if Command::new("ssh-keygen").arg("-?").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "ssh-keygen is required in CI");
+        eprintln!("skipped: ssh-keygen not installed");
+        return;
+    }
+    for path in data::key_files() {
+        let p = path.to_str().unwrap();
+        let keygen = Command::new("ssh-keygen").args(["-l", "-E", "md5", "-f", p]).output().unwrap();
+        if !keygen.status.success() {
+            // Types this OpenSSH does not know (ML-DSA hybrids on OpenSSH < 10).
+            assert!(p.contains("mldsa"), "ssh-keygen refused {p}");
+            continue;
+        }
+        let ours = keypairs(&["fingerprint", "-E", "md5", p], None);
+        assert_eq!(stdout(&ours), String::from_utf8(keygen.stdout).unwrap(), "{p}");
+    }
+}
