@@ -1,2 +1,488 @@
-//! The os-keypairs API as pure functions (request/response bodies, name rules, the entry point).
-//! OWNED BY THE API WORK (issue 5).
+//! The os-keypairs API, `POST /v2.1/{project_id}/os-keypairs` (create or import a key pair), as
+//! pure functions: Nova's request schema per microversion with Nova's messages, the import
+//! parser, RSA generation, and Nova's response and fault bodies. The crate keeps no state: the
+//! caller's own store answers whether a name is taken ([`KeypairStore`]).
+//!
+//! One call serves a route: [`handle`] takes the raw body, a [`Context`] (caller's user id,
+//! microversion, limits), the store and an RNG, and returns [`Created`] (status 200 below 2.2,
+//! 201 from 2.2) or a [`Fault`] (status, Nova's envelope, and the precise reason). [`Reply`] turns
+//! either into a status and a JSON body. The steps are also offered one by one: [`parse_body`]
+//! (bounded, Nova-exact schema validation) and [`create_or_import`] (on a typed
+//! [`CreateKeypairRequest`], for callers whose framework already parsed the JSON).
+//!
+//! ```
+//! use std::collections::HashSet;
+//!
+//! use keypairs::api::{self, Context, Microversion, Reply};
+//!
+//! // The control plane's own store: the (user, name) pairs that exist.
+//! let existing = HashSet::from([("u1".to_owned(), "laptop".to_owned())]);
+//! let name_taken = |user: &str, name: &str| existing.contains(&(user.to_owned(), name.to_owned()));
+//!
+//! // POST /v2.1/{project_id}/os-keypairs: body, OpenStack-API-Version value, caller from the token.
+//! let route = |body: &[u8], version: Option<&str>, user_id: &str| -> Reply {
+//!     let microversion = match Microversion::from_header(version, Microversion::LATEST) {
+//!         Ok(mv) => mv,
+//!         Err(fault) => return Reply::from(Err(fault)),
+//!     };
+//!     let ctx = Context::new(user_id, microversion);
+//!     let outcome = api::handle(body, &ctx, &name_taken, &mut getrandom::SysRng);
+//!     if let Err(fault) = &outcome {
+//!         eprintln!("os-keypairs refused: {}", fault.reason()); // the precise reason, for logs
+//!     }
+//!     Reply::from(outcome) // status + JSON body; store the key pair on 200/201
+//! };
+//!
+//! let body = br#"{"keypair": {"name": "ci", "public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFl6u75BTi8xGtSPm1yVJuLE/oMtCOuEMJJnBSuZEdXz"}}"#;
+//! let reply = route(body, Some("2.92"), "u1");
+//! assert_eq!(reply.status, 201);
+//! assert!(reply.body.contains(r#""fingerprint":"1a:1d:a7:2c:4c:ff:15:c4:70:13:38:b6:ac:4c:dc:12""#));
+//!
+//! let taken = br#"{"keypair": {"name": "laptop", "public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFl6u75BTi8xGtSPm1yVJuLE/oMtCOuEMJJnBSuZEdXz"}}"#;
+//! assert_eq!(route(taken, None, "u1").status, 409);
+//! assert_eq!(route(b"{}", None, "u1").status, 400);
+//! assert_eq!(route(b"{}", Some("3.0"), "u1").status, 406);
+//! ```
+//!
+//! Order of work, as in Nova: size bound, JSON, schema (first error wins, in Nova's order),
+//! [`KeypairStore::admit`] (policy and quota), key validation (import) or the name check and
+//! generation (create), then the name check for an import (Nova's database insert comes last,
+//! so an invalid key with a taken name is a 400, not a 409).
+//!
+//! Where this crate deliberately differs from Nova:
+//! - a `public_key` over the [`Policy`]'s limit (1024 bytes by default, the seed document's
+//!   rule) is refused, and SSH keys are checked by this crate's strict parser (Nova's is lenient:
+//!   it accepts any RSA size, stray characters in base64, and more); the envelope keeps Nova's
+//!   text, [`Fault::error`] names the rule;
+//! - creating a `type: x509` key pair (a self-signed certificate and a PKCS#12 bundle) is not
+//!   offered ([`crate::Error::X509GenerationUnsupported`]); importing a certificate is;
+//! - a name ending in `\n` is refused (Nova's Python regexes let one trailing newline through);
+//! - the body is JSON as `serde_json` reads it (see `api/json.rs`: `NaN`, numbers beyond `f64`,
+//!   lone surrogates and nesting deeper than 128 are "Malformed request body" here).
+
+mod fault;
+mod json;
+mod name;
+mod schema;
+mod types;
+mod version;
+mod x509;
+
+use core::fmt;
+
+use zeroize::Zeroizing;
+
+pub use self::fault::{Fault, FaultKind, INVALID_KEY_MESSAGE, QUOTA_EXCEEDED_MESSAGE};
+pub use self::name::MAX_NAME_LEN;
+pub use self::types::{
+    CreateKeypairRequest, CreateKeypairResponse, KeypairRequest, KeypairResponse, KeypairType,
+    PrivateKeyPem,
+};
+pub use self::version::Microversion;
+
+use self::json::{Json, Object};
+use crate::error::Error;
+use crate::generate::{DEFAULT_RSA_BITS, NOVA_COMMENT, PrivateKeyFormat, generate_rsa};
+use crate::key::PublicKey;
+use crate::parse::parse_public_key_with;
+use crate::policy::Policy;
+
+/// Default bound on a request body: 64 KiB.
+pub const DEFAULT_MAX_BODY_LEN: usize = 64 * 1024;
+
+/// Nova's text for a body that is not JSON.
+pub const MALFORMED_BODY_MESSAGE: &str = "Malformed request body";
+
+/// Text for a body over the limit (oslo.middleware's `sizelimit`).
+pub const BODY_TOO_LARGE_MESSAGE: &str = "Request is too large.";
+
+/// Who asks, at which microversion, under which limits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Context<'a> {
+    /// The caller's user id (the owner unless the body names another `user_id`, 2.10+).
+    pub user_id: &'a str,
+    /// The request's microversion.
+    pub microversion: Microversion,
+    /// Largest body accepted, in bytes; longer bodies are refused unparsed (413).
+    pub max_body_len: usize,
+    /// Rules for imported SSH keys; its `max_input_len` also bounds x509 certificates.
+    pub policy: Policy,
+}
+
+impl<'a> Context<'a> {
+    /// A context with the API's defaults: [`DEFAULT_MAX_BODY_LEN`], [`Policy::api`].
+    #[must_use]
+    pub const fn new(user_id: &'a str, microversion: Microversion) -> Self {
+        Self {
+            user_id,
+            microversion,
+            max_body_len: DEFAULT_MAX_BODY_LEN,
+            policy: Policy::api(),
+        }
+    }
+
+    /// The same context with another body bound.
+    #[must_use]
+    pub const fn with_max_body_len(mut self, max: usize) -> Self {
+        self.max_body_len = max;
+        self
+    }
+
+    /// The same context with another import policy.
+    #[must_use]
+    pub const fn with_policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+}
+
+/// The caller's key pair store, asked by the API; the crate keeps no state.
+///
+/// Any `Fn(&str, &str) -> bool` (`user_id`, `name`) is a store that answers "is this name
+/// taken" and admits everything.
+///
+/// The name check is a pre-check: two requests racing for the same name can both pass it, so
+/// the store's insert still needs its own unique constraint on `(user_id, name)`; answer a
+/// failed insert with [`Fault::conflict`].
+pub trait KeypairStore {
+    /// Whether `user_id` already has a key pair called `name`.
+    ///
+    /// # Errors
+    /// A fault to answer with instead, e.g. [`Fault::internal`] when the store cannot be read.
+    fn name_taken(&self, user_id: &str, name: &str) -> Result<bool, Fault>;
+
+    /// Policy and quota (Nova's steps 3 and 4) for a key pair owned by `user_id`, requested by
+    /// `caller`; asked after the body is validated and before the key is parsed or generated.
+    /// The default admits everything.
+    ///
+    /// # Errors
+    /// The fault to refuse with, usually [`Fault::forbidden`] or [`Fault::quota_exceeded`].
+    fn admit(&self, user_id: &str, caller: &str) -> Result<(), Fault> {
+        let _ = (user_id, caller);
+        Ok(())
+    }
+}
+
+impl<F: Fn(&str, &str) -> bool + ?Sized> KeypairStore for F {
+    fn name_taken(&self, user_id: &str, name: &str) -> Result<bool, Fault> {
+        Ok(self(user_id, name))
+    }
+}
+
+/// A created or imported key pair: the status and the response body.
+#[derive(Debug)]
+pub struct Created {
+    status: u16,
+    response: CreateKeypairResponse,
+    key: Option<PublicKey>,
+}
+
+impl Created {
+    /// 200 below microversion 2.2, 201 from 2.2 on.
+    #[must_use]
+    pub const fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The response body.
+    #[must_use]
+    pub const fn response(&self) -> &CreateKeypairResponse {
+        &self.response
+    }
+
+    /// The response body, by value.
+    #[must_use]
+    pub fn into_response(self) -> CreateKeypairResponse {
+        self.response
+    }
+
+    /// The parsed SSH public key (imported or generated); `None` for an x509 certificate.
+    #[must_use]
+    pub const fn public_key(&self) -> Option<&PublicKey> {
+        self.key.as_ref()
+    }
+
+    /// Whether a key was generated (the body then carries `private_key`, once).
+    #[must_use]
+    pub const fn is_generated(&self) -> bool {
+        self.response.keypair.private_key.is_some()
+    }
+
+    /// The response body as JSON; zeroizing, as it may hold the private key.
+    #[must_use]
+    pub fn to_json(&self) -> Zeroizing<String> {
+        Zeroizing::new(serde_json::to_string(&self.response).unwrap_or_default())
+    }
+}
+
+/// An HTTP answer: status and JSON body, from [`Created`] or [`Fault`].
+pub struct Reply {
+    /// HTTP status code.
+    pub status: u16,
+    /// JSON body (zeroizing: a create's body holds the private key).
+    pub body: Zeroizing<String>,
+}
+
+impl From<Result<Created, Fault>> for Reply {
+    fn from(outcome: Result<Created, Fault>) -> Self {
+        match outcome {
+            Ok(created) => Self {
+                status: created.status(),
+                body: created.to_json(),
+            },
+            Err(fault) => Self {
+                status: fault.status(),
+                body: Zeroizing::new(fault.to_json()),
+            },
+        }
+    }
+}
+
+impl fmt::Debug for Reply {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Reply")
+            .field("status", &self.status)
+            .field("body_len", &self.body.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Serves `POST /v2.1/{project_id}/os-keypairs` from the raw request body: [`parse_body`], then
+/// [`create_or_import`]'s work.
+///
+/// # Errors
+/// A [`Fault`] for every refusal: body too large (413), not JSON or against the schema (400),
+/// invalid key (400), refused by [`KeypairStore::admit`] (403), name taken (409), generation
+/// failure (500).
+pub fn handle<S, R>(
+    body: &[u8],
+    ctx: &Context<'_>,
+    store: &S,
+    rng: &mut R,
+) -> Result<Created, Fault>
+where
+    S: KeypairStore + ?Sized,
+    R: rand_core::TryCryptoRng + ?Sized,
+{
+    let request = parse_body(body, ctx)?;
+    execute(&request, ctx, store, rng)
+}
+
+/// Parses and validates a request body as Nova does at `ctx.microversion`.
+///
+/// Bodies longer than `ctx.max_body_len` are refused before parsing. An empty body is JSON
+/// `null` (Nova: `None is not of type 'object'`). Duplicate keys: the last value wins, as with
+/// Python's `json`.
+///
+/// # Errors
+/// [`FaultKind::BodyTooLarge`] (413), [`FaultKind::MalformedBody`] (400, with
+/// [`Error::InvalidJson`]), [`FaultKind::Validation`] (400, Nova's schema message).
+pub fn parse_body(body: &[u8], ctx: &Context<'_>) -> Result<CreateKeypairRequest, Fault> {
+    if body.len() > ctx.max_body_len {
+        return Err(
+            Fault::new(FaultKind::BodyTooLarge, BODY_TOO_LARGE_MESSAGE).with_error(
+                Error::RequestTooLarge {
+                    len: body.len(),
+                    max: ctx.max_body_len,
+                },
+            ),
+        );
+    }
+    let value = if body.is_empty() {
+        Json::Null
+    } else {
+        json::parse(body).map_err(|e| {
+            Fault::new(FaultKind::MalformedBody, MALFORMED_BODY_MESSAGE).with_error(
+                Error::InvalidJson {
+                    line: e.line(),
+                    column: e.column(),
+                },
+            )
+        })?
+    };
+    schema::validate(&value, ctx.microversion).map_err(|m| Fault::new(FaultKind::Validation, m))?;
+    Ok(from_json(&value))
+}
+
+/// Creates or imports the key pair of a parsed request (from [`parse_body`] or built by the
+/// caller), validating it against `ctx.microversion`'s schema first.
+///
+/// Import (`public_key` present, even empty): the key is checked with the import parser under
+/// `ctx.policy` and echoed verbatim, with its MD5 fingerprint; `type: x509` takes a PEM
+/// certificate and gives its SHA-1 fingerprint. Create (no `public_key`, below 2.92): a
+/// 2048-bit RSA key from `rng`, `ssh-rsa ... Generated-by-Nova`, and the PKCS#1 PEM private key,
+/// returned this once.
+///
+/// # Errors
+/// As [`handle`], less the body-level faults.
+pub fn create_or_import<S, R>(
+    request: &CreateKeypairRequest,
+    ctx: &Context<'_>,
+    store: &S,
+    rng: &mut R,
+) -> Result<Created, Fault>
+where
+    S: KeypairStore + ?Sized,
+    R: rand_core::TryCryptoRng + ?Sized,
+{
+    schema::validate(&to_json(request), ctx.microversion)
+        .map_err(|m| Fault::new(FaultKind::Validation, m))?;
+    execute(request, ctx, store, rng)
+}
+
+/// Checks a key pair name against `microversion`'s rules.
+///
+/// # Errors
+/// A [`FaultKind::Validation`] fault with Nova's message for the first rule broken.
+pub fn check_name(name: &str, microversion: Microversion) -> Result<(), Fault> {
+    name::name_error(name, microversion)
+        .map_or(Ok(()), |m| Err(Fault::new(FaultKind::Validation, m)))
+}
+
+/// The work after validation.
+fn execute<S, R>(
+    request: &CreateKeypairRequest,
+    ctx: &Context<'_>,
+    store: &S,
+    rng: &mut R,
+) -> Result<Created, Fault>
+where
+    S: KeypairStore + ?Sized,
+    R: rand_core::TryCryptoRng + ?Sized,
+{
+    let kp = &request.keypair;
+    let mv = ctx.microversion;
+    let key_type = kp.key_type.unwrap_or_default();
+    // Nova: `user_id = body user_id or context.user_id` (an empty string falls back too).
+    let user_id = kp
+        .user_id
+        .as_deref()
+        .filter(|u| !u.is_empty())
+        .unwrap_or(ctx.user_id);
+    store.admit(user_id, ctx.user_id)?;
+
+    let (public_key, fingerprint, private_key, key) = if let Some(public_key) = &kp.public_key {
+        let (fingerprint, key) = match key_type {
+            KeypairType::Ssh => {
+                let key = parse_public_key_with(public_key.as_bytes(), &ctx.policy)
+                    .map_err(Fault::invalid_key)?;
+                (key.md5_fingerprint().to_string(), Some(key))
+            }
+            KeypairType::X509 => (import_x509(public_key, &ctx.policy)?, None),
+        };
+        if store.name_taken(user_id, &kp.name)? {
+            return Err(Fault::conflict(&kp.name));
+        }
+        (public_key.clone(), fingerprint, None, key)
+    } else {
+        if key_type == KeypairType::X509 {
+            return Err(Fault::new(
+                FaultKind::Unsupported,
+                format!(
+                    "Keypair data is invalid: {}",
+                    Error::X509GenerationUnsupported
+                ),
+            )
+            .with_error(Error::X509GenerationUnsupported));
+        }
+        // Nova generates first and fails at the insert; checking first spares the work and
+        // answers the same.
+        if store.name_taken(user_id, &kp.name)? {
+            return Err(Fault::conflict(&kp.name));
+        }
+        let generated = generate_rsa(rng, DEFAULT_RSA_BITS, NOVA_COMMENT).map_err(|e| {
+            Fault::internal("Unexpected error while generating the key pair.").with_error(e)
+        })?;
+        let line = generated.public_line();
+        let fingerprint = generated.md5_fingerprint().to_string();
+        let (key, pem) = generated.into_private(PrivateKeyFormat::Pem).map_err(|e| {
+            Fault::internal("Unexpected error while generating the key pair.").with_error(e)
+        })?;
+        (line, fingerprint, Some(PrivateKeyPem::new(pem)), Some(key))
+    };
+
+    let status = if mv >= Microversion::V2_2 { 201 } else { 200 };
+    Ok(Created {
+        status,
+        response: CreateKeypairResponse {
+            keypair: KeypairResponse {
+                name: kp.name.clone(),
+                public_key,
+                fingerprint,
+                key_type: (mv >= Microversion::V2_2).then_some(key_type),
+                user_id: user_id.to_owned(),
+                private_key,
+            },
+        },
+        key,
+    })
+}
+
+/// x509 import: the size bound, then the certificate; Nova's message with the reason.
+fn import_x509(pem: &str, policy: &Policy) -> Result<String, Fault> {
+    let result = if pem.len() > policy.max_input_len {
+        Err(Error::InputTooLong {
+            len: pem.len(),
+            max: policy.max_input_len,
+        })
+    } else {
+        x509::x509_fingerprint(pem)
+    };
+    result.map_err(|e| {
+        let detail = if e == Error::X509PemMissing {
+            x509::PYCA_MALFORMED_FRAMING.to_owned()
+        } else {
+            e.to_string()
+        };
+        Fault::new(
+            FaultKind::InvalidKeypair,
+            format!(
+                "Keypair data is invalid: failed to generate X509 fingerprint. Error message: {detail}"
+            ),
+        )
+        .with_error(e)
+    })
+}
+
+/// The typed request of a body that passed the schema.
+fn from_json(value: &Json) -> CreateKeypairRequest {
+    let kp = value
+        .as_object()
+        .and_then(|o| o.get("keypair"))
+        .and_then(Json::as_object);
+    let field = |k: &str| kp.and_then(|o| o.get(k)).and_then(Json::as_str);
+    CreateKeypairRequest {
+        keypair: KeypairRequest {
+            name: field("name").unwrap_or_default().to_owned(),
+            key_type: field("type").map(|t| {
+                if t == "x509" {
+                    KeypairType::X509
+                } else {
+                    KeypairType::Ssh
+                }
+            }),
+            public_key: field("public_key").map(str::to_owned),
+            user_id: field("user_id").map(str::to_owned),
+        },
+    }
+}
+
+/// A typed request as JSON, fields in serialization order, for the schema check.
+fn to_json(request: &CreateKeypairRequest) -> Json {
+    let kp = &request.keypair;
+    let mut obj = Object::default();
+    obj.push("name", Json::Str(kp.name.clone()));
+    if let Some(t) = kp.key_type {
+        obj.push("type", Json::Str(t.as_str().to_owned()));
+    }
+    if let Some(pk) = &kp.public_key {
+        obj.push("public_key", Json::Str(pk.clone()));
+    }
+    if let Some(u) = &kp.user_id {
+        obj.push("user_id", Json::Str(u.clone()));
+    }
+    let mut top = Object::default();
+    top.push("keypair", Json::Object(obj));
+    Json::Object(top)
+}

@@ -257,10 +257,10 @@ fn classify_non_key(line: &str, first: &str, start: usize) -> Error {
     {
         return Error::MissingKeyType;
     }
-    if let Some(at) = first.find(|c: char| !c.is_ascii() && c.is_whitespace()) {
-        if KeyType::from_name(first.get(..at).unwrap_or_default().as_bytes()).is_some() {
-            return Error::NonAsciiSeparator { offset: start + at };
-        }
+    if let Some(at) = first.find(|c: char| !c.is_ascii() && c.is_whitespace())
+        && KeyType::from_name(first.get(..at).unwrap_or_default().as_bytes()).is_some()
+    {
+        return Error::NonAsciiSeparator { offset: start + at };
     }
     Error::UnknownKeyType { len: first.len() }
 }

@@ -1,0 +1,217 @@
+//! Refusals: an HTTP status, Nova's fault envelope and message, and the precise reason.
+
+use core::fmt;
+
+use serde::ser::{Serialize, SerializeMap as _, Serializer};
+
+use crate::error::Error;
+
+/// Nova's text for a refused SSH public key (`InvalidKeypair`), whatever the reason.
+pub const INVALID_KEY_MESSAGE: &str = "Keypair data is invalid: failed to generate fingerprint";
+
+/// Nova's text for an over-quota create or import (legacy quota driver).
+pub const QUOTA_EXCEEDED_MESSAGE: &str = "Quota exceeded, too many key pairs.";
+
+/// What kind of refusal a [`Fault`] is; decides the HTTP status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FaultKind {
+    /// The body is longer than the caller's limit (413, `overLimit`), refused unparsed.
+    BodyTooLarge,
+    /// The body is not JSON (400, `Malformed request body`).
+    MalformedBody,
+    /// The body breaks the microversion's request schema (400, `jsonschema`'s message).
+    Validation,
+    /// The public key or certificate is refused (400, `Keypair data is invalid: ...`).
+    InvalidKeypair,
+    /// A request this crate does not serve (400): creating an x509 key pair.
+    Unsupported,
+    /// The microversion header is not `MAJOR.MINOR` (400).
+    InvalidVersion,
+    /// The microversion is outside the supported range (406).
+    VersionNotAcceptable,
+    /// Policy or quota refused the request (403, `forbidden`); made by the caller's store.
+    Forbidden,
+    /// The user already has a key pair of that name (409, `conflictingRequest`).
+    Conflict,
+    /// Something failed inside (500, `computeFault`): key generation, the caller's store.
+    Internal,
+}
+
+impl FaultKind {
+    /// The HTTP status code.
+    #[must_use]
+    pub const fn status(self) -> u16 {
+        match self {
+            Self::BodyTooLarge => 413,
+            Self::MalformedBody
+            | Self::Validation
+            | Self::InvalidKeypair
+            | Self::Unsupported
+            | Self::InvalidVersion => 400,
+            Self::VersionNotAcceptable => 406,
+            Self::Forbidden => 403,
+            Self::Conflict => 409,
+            Self::Internal => 500,
+        }
+    }
+}
+
+/// A refused request: what Nova would answer, and why.
+///
+/// [`Fault::to_json`] is Nova's envelope, `{"badRequest": {"code": 400, "message": "..."}}`,
+/// with Nova's message text, so existing clients keep working. [`Fault::error`] is the precise
+/// reason where the envelope's text is generic (an invalid key is always `Keypair data is
+/// invalid: failed to generate fingerprint`), for logs or a clearer message of your own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fault {
+    kind: FaultKind,
+    message: String,
+    error: Option<Error>,
+}
+
+impl Fault {
+    /// A fault of `kind` with `message` (the envelope's text) and no typed reason.
+    #[must_use]
+    pub fn new(kind: FaultKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            error: None,
+        }
+    }
+
+    /// The same fault carrying `error` as its precise reason.
+    #[must_use]
+    pub fn with_error(mut self, error: Error) -> Self {
+        self.error = Some(error);
+        self
+    }
+
+    /// A refused SSH public key: Nova's `Keypair data is invalid: failed to generate
+    /// fingerprint`, with `error` as the precise reason.
+    #[must_use]
+    pub fn invalid_key(error: Error) -> Self {
+        Self::new(FaultKind::InvalidKeypair, INVALID_KEY_MESSAGE).with_error(error)
+    }
+
+    /// 409: `Key pair 'NAME' already exists.`
+    #[must_use]
+    pub fn conflict(name: &str) -> Self {
+        Self::new(
+            FaultKind::Conflict,
+            format!("Key pair '{name}' already exists."),
+        )
+    }
+
+    /// 403 with `message` (a policy refusal).
+    #[must_use]
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(FaultKind::Forbidden, message)
+    }
+
+    /// 403: `Quota exceeded, too many key pairs.`
+    #[must_use]
+    pub fn quota_exceeded() -> Self {
+        Self::new(FaultKind::Forbidden, QUOTA_EXCEEDED_MESSAGE)
+    }
+
+    /// 500 with `message` (for example when the caller's store cannot be read).
+    #[must_use]
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(FaultKind::Internal, message)
+    }
+
+    /// The kind of refusal.
+    #[must_use]
+    pub const fn kind(&self) -> FaultKind {
+        self.kind
+    }
+
+    /// The HTTP status code.
+    #[must_use]
+    pub const fn status(&self) -> u16 {
+        self.kind.status()
+    }
+
+    /// The envelope's key for the status, as Nova's `Fault` names it (`badRequest`,
+    /// `forbidden`, `conflictingRequest`, `overLimit`, and `computeFault` for the rest).
+    #[must_use]
+    pub const fn fault_key(&self) -> &'static str {
+        match self.status() {
+            400 => "badRequest",
+            401 => "unauthorized",
+            403 => "forbidden",
+            404 => "itemNotFound",
+            405 => "badMethod",
+            409 => "conflictingRequest",
+            413 | 429 => "overLimit",
+            415 => "badMediaType",
+            501 => "notImplemented",
+            503 => "serviceUnavailable",
+            _ => "computeFault",
+        }
+    }
+
+    /// The envelope's message (Nova's text).
+    #[must_use]
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The precise reason, where there is one (invalid key, bad JSON, body too large, ...).
+    #[must_use]
+    pub const fn error(&self) -> Option<&Error> {
+        self.error.as_ref()
+    }
+
+    /// One line for a log or a terminal: the message, and the precise reason if there is one.
+    #[must_use]
+    pub fn reason(&self) -> String {
+        match &self.error {
+            Some(e) => format!("{}: {e}", self.message),
+            None => self.message.clone(),
+        }
+    }
+
+    /// The response body, `{"<faultKey>": {"code": N, "message": "..."}}`.
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+impl Serialize for Fault {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct Inner<'a>(&'a Fault);
+        impl Serialize for Inner<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(Some(2))?;
+                m.serialize_entry("code", &self.0.status())?;
+                m.serialize_entry("message", &self.0.message)?;
+                m.end()
+            }
+        }
+        let mut m = s.serialize_map(Some(1))?;
+        m.serialize_entry(self.fault_key(), &Inner(self))?;
+        m.end()
+    }
+}
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {}: {}",
+            self.status(),
+            self.fault_key(),
+            self.message
+        )
+    }
+}
+
+impl std::error::Error for Fault {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.error.as_ref().map(|e| e as _)
+    }
+}

@@ -1,0 +1,363 @@
+//! Request-body JSON as Nova sees it: a value tree that keeps object keys in the order Python's
+//! `json.loads` gives them, parsed under a size bound, and Python's `str()` / `repr()` of it (the
+//! `Value: ...` and `'...' is too long` parts of Nova's validation messages).
+//!
+//! Python's `json` module and `serde_json` agree on what JSON is, with these differences:
+//! - duplicate object keys: Python keeps the **last** value at the position of the **first**
+//!   key; so does [`Json`] (a derived serde struct would fail with "duplicate field" instead);
+//! - `NaN`, `Infinity`, numbers beyond `f64` (`1e400`) and lone surrogates (`"\ud800"`) are
+//!   accepted by Python and refused here (a 400 either way, with another message);
+//! - nesting: serde_json stops at depth 128 with an error (Python raises `RecursionError` near
+//!   1000); this never overflows the stack;
+//! - integers beyond 64 bits become floats here, so `Value:` shows them in exponent form.
+
+use core::fmt::Write as _;
+use std::collections::HashMap;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use unicode_general_category::{GeneralCategory, get_general_category};
+
+/// A JSON value with object keys in document order.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Json {
+    Null,
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    Str(String),
+    Array(Vec<Json>),
+    Object(Object),
+}
+
+/// A JSON object: keys in the order of their first appearance, each with its last value.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Object(Vec<(String, Json)>);
+
+impl Object {
+    pub(crate) fn get(&self, key: &str) -> Option<&Json> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    pub(crate) fn contains(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(k, _)| k.as_str())
+    }
+
+    pub(crate) fn push(&mut self, key: &str, value: Json) {
+        self.0.push((key.to_owned(), value));
+    }
+}
+
+impl Json {
+    pub(crate) const fn as_object(&self) -> Option<&Object> {
+        match self {
+            Self::Object(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn as_str(&self) -> Option<&str> {
+        match self {
+            Self::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Python's `str()` of the value: a string as is, anything else as `repr()`.
+    pub(crate) fn py_str(&self) -> String {
+        match self {
+            Self::Str(s) => s.clone(),
+            other => other.py_repr(),
+        }
+    }
+
+    /// Python's `repr()` of the value.
+    pub(crate) fn py_repr(&self) -> String {
+        let mut out = String::new();
+        self.write_repr(&mut out);
+        out
+    }
+
+    fn write_repr(&self, out: &mut String) {
+        match self {
+            Self::Null => out.push_str("None"),
+            Self::Bool(true) => out.push_str("True"),
+            Self::Bool(false) => out.push_str("False"),
+            Self::Int(i) => {
+                let _ = write!(out, "{i}");
+            }
+            Self::Float(f) => out.push_str(&py_float_repr(*f)),
+            Self::Str(s) => out.push_str(&py_repr_str(s)),
+            Self::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    item.write_repr(out);
+                }
+                out.push(']');
+            }
+            Self::Object(obj) => {
+                out.push('{');
+                for (i, (k, v)) in obj.0.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str(&py_repr_str(k));
+                    out.push_str(": ");
+                    v.write_repr(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+}
+
+/// Parses a request body. The caller has already checked its size.
+pub(crate) fn parse(body: &[u8]) -> Result<Json, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = Json::deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+impl<'de> Deserialize<'de> for Json {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(JsonVisitor)
+    }
+}
+
+struct JsonVisitor;
+
+impl<'de> Visitor<'de> for JsonVisitor {
+    type Value = Json;
+
+    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Json, E> {
+        Ok(Json::Bool(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Json, E> {
+        Ok(Json::Int(i128::from(v)))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Json, E> {
+        Ok(Json::Int(i128::from(v)))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Json, E> {
+        Ok(Json::Float(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Json, E> {
+        Ok(Json::Str(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Json, E> {
+        Ok(Json::Str(v))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Json>()? {
+            items.push(item);
+        }
+        Ok(Json::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
+        let mut entries: Vec<(String, Json)> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value::<Json>()?;
+            // Python's dict: a repeated key keeps its first position and takes the last value.
+            if let Some(&at) = index.get(&key) {
+                if let Some(slot) = entries.get_mut(at) {
+                    slot.1 = value;
+                }
+            } else {
+                index.insert(key.clone(), entries.len());
+                entries.push((key, value));
+            }
+        }
+        Ok(Json::Object(Object(entries)))
+    }
+}
+
+/// Whether Python's `str.isprintable()` holds for `c` (used by `repr()`): everything but the
+/// categories Cc, Cf, Cs, Co, Cn, Zl, Zp and Zs, except that SPACE is printable.
+pub(crate) fn py_is_printable(c: char) -> bool {
+    if c == ' ' {
+        return true;
+    }
+    !matches!(
+        get_general_category(c),
+        GeneralCategory::Control
+            | GeneralCategory::Format
+            | GeneralCategory::Surrogate
+            | GeneralCategory::PrivateUse
+            | GeneralCategory::Unassigned
+            | GeneralCategory::LineSeparator
+            | GeneralCategory::ParagraphSeparator
+            | GeneralCategory::SpaceSeparator
+    )
+}
+
+/// Python's `repr()` of a string.
+pub(crate) fn py_repr_str(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_ascii() && (c < ' ' || c == '\x7f') => {
+                let _ = write!(out, "\\x{:02x}", u32::from(c));
+            }
+            c if c.is_ascii() || py_is_printable(c) => out.push(c),
+            c => {
+                let v = u32::from(c);
+                let _ = if v <= 0xff {
+                    write!(out, "\\x{v:02x}")
+                } else if v <= 0xffff {
+                    write!(out, "\\u{v:04x}")
+                } else {
+                    write!(out, "\\U{v:08x}")
+                };
+            }
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// Python's `repr()` of a float: the shortest round-trip digits, in positional notation when the
+/// decimal exponent is in `-4..16` (with `.0` for whole numbers), else as `d.ddde+XX`.
+pub(crate) fn py_float_repr(f: f64) -> String {
+    if f.is_nan() {
+        return "nan".to_owned();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "inf" } else { "-inf" }.to_owned();
+    }
+    // Rust's `{:e}` gives the shortest round-trip digits: "-1.2345e-7", "1e16", "0e0".
+    let sci = format!("{f:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let (sign, mantissa) = match mantissa.strip_prefix('-') {
+        Some(m) => ("-", m),
+        None => ("", mantissa),
+    };
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    // Value = 0.DIGITS x 10^decpt.
+    let decpt = exp.saturating_add(1);
+    let mut out = String::from(sign);
+    if (-3..=16).contains(&decpt) {
+        let n = digits.len();
+        if decpt <= 0 {
+            out.push_str("0.");
+            for _ in 0..decpt.unsigned_abs() {
+                out.push('0');
+            }
+            out.push_str(&digits);
+        } else {
+            let point = usize::try_from(decpt).unwrap_or(0);
+            if point >= n {
+                out.push_str(&digits);
+                for _ in n..point {
+                    out.push('0');
+                }
+                out.push_str(".0");
+            } else {
+                out.push_str(digits.get(..point).unwrap_or_default());
+                out.push('.');
+                out.push_str(digits.get(point..).unwrap_or_default());
+            }
+        }
+    } else {
+        out.push_str(digits.get(..1).unwrap_or_default());
+        if digits.len() > 1 {
+            out.push('.');
+            out.push_str(digits.get(1..).unwrap_or_default());
+        }
+        let e = decpt - 1;
+        let _ = write!(
+            out,
+            "e{}{:02}",
+            if e < 0 { '-' } else { '+' },
+            e.unsigned_abs()
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn float_repr_matches_python() {
+        for (f, want) in [
+            (1.0, "1.0"),
+            (0.5, "0.5"),
+            (-0.0, "-0.0"),
+            (0.0, "0.0"),
+            (100.0, "100.0"),
+            (1e16, "1e+16"),
+            (1e15, "1000000000000000.0"),
+            (1.5e300, "1.5e+300"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (1.2345e-7, "1.2345e-07"),
+            (123.456, "123.456"),
+            (1.8446744073709552e19, "1.8446744073709552e+19"),
+        ] {
+            assert_eq!(py_float_repr(f), want, "{f}");
+        }
+    }
+
+    #[test]
+    fn str_repr_matches_python() {
+        assert_eq!(py_repr_str(""), "''");
+        assert_eq!(py_repr_str("a'b"), "\"a'b\"");
+        assert_eq!(py_repr_str("a'b\""), "'a\\'b\"'");
+        assert_eq!(py_repr_str("\t\n\r\x00\x7f\\"), "'\\t\\n\\r\\x00\\x7f\\\\'");
+        assert_eq!(
+            py_repr_str("é\u{a0}\u{200b}\u{e000}"),
+            "'é\\xa0\\u200b\\ue000'"
+        );
+        assert_eq!(py_repr_str("\u{10ffff}😀"), "'\\U0010ffff😀'");
+    }
+
+    #[test]
+    fn duplicate_keys_keep_first_position_last_value() {
+        let v = parse(br#"{"a": 1, "b": 2, "a": 3}"#).unwrap();
+        assert_eq!(v.py_repr(), "{'a': 3, 'b': 2}");
+    }
+}

@@ -1,0 +1,109 @@
+//! Key pair names: Nova's schema for `keypair.name`, per microversion, with its exact messages.
+//!
+//! From 2.1 on the name schema is `allOf` of two parts, checked in this order (the first failure
+//! is the one reported):
+//! 1. `parameter_types.name`: a string, 1 to 255 characters (Python `len`, i.e. code points),
+//!    `format: name`: every character printable (Unicode categories other than C* and Zl/Zp;
+//!    spaces Zs are printable) and in the Basic Multilingual Plane below U+FFFF (Nova builds its
+//!    character class from `range(0xFFFF)`), and no Zs space at either end;
+//! 2. the pattern `^[_\- a-zA-Z0-9]+$` (2.1-2.91) or `^[_\-\@\. a-zA-Z0-9]+$` (2.92+).
+//!
+//! One deliberate difference: Python's `$` also matches before a final `\n`, so Nova accepts
+//! a name like `"key\n"` (both the format regex and the pattern match it). This crate follows the
+//! documented rule, "no control characters anywhere", and refuses it with the format message.
+
+use unicode_general_category::{GeneralCategory, get_general_category};
+
+use super::Microversion;
+use super::json::py_repr_str;
+
+/// Longest name, in characters (`name` is VARCHAR(255) in Nova's database).
+pub const MAX_NAME_LEN: usize = 255;
+
+/// Nova's pattern for 2.1-2.91, as Python's `repr` shows it in the message.
+const PATTERN_V21_REPR: &str = r"'^[_\\- a-zA-Z0-9]+$'";
+/// Nova's pattern for 2.92 and later, as Python's `repr` shows it in the message.
+const PATTERN_V292_REPR: &str = r"'^[_\\-\\@\\. a-zA-Z0-9]+$'";
+
+/// The text of Nova's `InvalidName` for the `name` format.
+pub(crate) const INVALID_NAME_MESSAGE: &str = "An invalid 'name' value was provided. The name must be: printable characters. Can not start or end with whitespace.";
+
+/// Checks a key pair name against the rules of `microversion` and returns Nova's message for
+/// the first rule it breaks.
+pub(crate) fn name_error(name: &str, microversion: Microversion) -> Option<String> {
+    let len = name.chars().count();
+    let detail = if len == 0 {
+        Some(format!("{} should be non-empty", py_repr_str(name)))
+    } else if len > MAX_NAME_LEN {
+        Some(format!("{} is too long", py_repr_str(name)))
+    } else if !nova_format_ok(name) {
+        return Some(INVALID_NAME_MESSAGE.to_owned());
+    } else if !pattern_ok(name, microversion) {
+        let pattern = if microversion >= Microversion::V2_92 {
+            PATTERN_V292_REPR
+        } else {
+            PATTERN_V21_REPR
+        };
+        Some(format!("{} does not match {pattern}", py_repr_str(name)))
+    } else {
+        None
+    };
+    detail.map(|d| format!("Invalid input for field/attribute name. Value: {name}. {d}"))
+}
+
+/// Nova's `format: name`: printable BMP characters, no Zs space at either end.
+fn nova_format_ok(name: &str) -> bool {
+    if !name.chars().all(nova_printable) {
+        return false;
+    }
+    let is_space = |c: Option<char>| {
+        c.is_some_and(|c| get_general_category(c) == GeneralCategory::SpaceSeparator)
+    };
+    !is_space(name.chars().next()) && !is_space(name.chars().next_back())
+}
+
+/// A character of Nova's printable class: below U+FFFF, not in a C* category, not Zl or Zp.
+fn nova_printable(c: char) -> bool {
+    if u32::from(c) >= 0xFFFF {
+        return false;
+    }
+    !matches!(
+        get_general_category(c),
+        GeneralCategory::Control
+            | GeneralCategory::Format
+            | GeneralCategory::Surrogate
+            | GeneralCategory::PrivateUse
+            | GeneralCategory::Unassigned
+            | GeneralCategory::LineSeparator
+            | GeneralCategory::ParagraphSeparator
+    )
+}
+
+fn pattern_ok(name: &str, microversion: Microversion) -> bool {
+    let extra: &[u8] = if microversion >= Microversion::V2_92 {
+        b"@."
+    } else {
+        b""
+    };
+    !name.is_empty()
+        && name.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b' ') || extra.contains(&b)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_rules() {
+        assert!(nova_format_ok("a b"));
+        assert!(!nova_format_ok(" a"));
+        assert!(!nova_format_ok("a\u{3000}"));
+        assert!(!nova_format_ok("a\tb"));
+        assert!(!nova_format_ok("a\n"));
+        assert!(!nova_format_ok("a\u{200b}b"));
+        assert!(!nova_format_ok("a😀"));
+        assert!(nova_format_ok("é"));
+    }
+}

@@ -1,0 +1,199 @@
+//! Request and response bodies of `POST /v2.1/{project_id}/os-keypairs`, field for field.
+
+use core::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use zeroize::Zeroizing;
+
+/// The request body: `{"keypair": {...}}`.
+///
+/// The derived `Deserialize` refuses unknown fields, `null` for optional fields and duplicate
+/// fields; it knows nothing of microversions. To parse a body exactly as Nova does (per
+/// microversion, with Nova's messages, duplicate keys resolved as Python does: last one wins),
+/// use [`parse_body`](super::parse_body).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateKeypairRequest {
+    /// The key pair to create or import.
+    pub keypair: KeypairRequest,
+}
+
+/// The `keypair` object of a request.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeypairRequest {
+    /// The name: unique per user; rules per microversion (see [`check_name`](super::check_name)).
+    pub name: String,
+    /// `ssh` (the default) or `x509`; 2.2 to 2.91 (2.92+ accept the field too, per Nova's schema).
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub key_type: Option<KeypairType>,
+    /// The public key to import, stored and echoed verbatim. Absent: create (generate) a key
+    /// (below 2.92 only).
+    #[serde(
+        default,
+        deserialize_with = "some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub public_key: Option<String>,
+    /// The user the key pair is for (2.10+, an admin acting for another user). Absent or empty:
+    /// the caller.
+    #[serde(
+        default,
+        deserialize_with = "some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user_id: Option<String>,
+}
+
+impl CreateKeypairRequest {
+    /// A create request (generate a key): `{"keypair": {"name": NAME}}`.
+    #[must_use]
+    pub fn create(name: &str) -> Self {
+        Self {
+            keypair: KeypairRequest {
+                name: name.to_owned(),
+                ..KeypairRequest::default()
+            },
+        }
+    }
+
+    /// An import request: `{"keypair": {"name": NAME, "public_key": KEY}}`.
+    #[must_use]
+    pub fn import(name: &str, public_key: &str) -> Self {
+        let mut r = Self::create(name);
+        r.keypair.public_key = Some(public_key.to_owned());
+        r
+    }
+
+    /// The same request with `type` set (2.2+).
+    #[must_use]
+    pub const fn with_type(mut self, key_type: KeypairType) -> Self {
+        self.keypair.key_type = Some(key_type);
+        self
+    }
+
+    /// The same request with `user_id` set (2.10+).
+    #[must_use]
+    pub fn with_user_id(mut self, user_id: &str) -> Self {
+        self.keypair.user_id = Some(user_id.to_owned());
+        self
+    }
+}
+
+/// `null` is refused for optional fields, as Nova's schema does (`None is not of type 'string'`).
+fn some<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+/// The key pair type (`type`, microversion 2.2 and later).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeypairType {
+    /// An OpenSSH public key (the default).
+    #[default]
+    Ssh,
+    /// A PEM X.509 certificate (import only in this crate; 2.2 to 2.91).
+    X509,
+}
+
+impl KeypairType {
+    /// `ssh` or `x509`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Ssh => "ssh",
+            Self::X509 => "x509",
+        }
+    }
+}
+
+impl fmt::Display for KeypairType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The response body: `{"keypair": {...}}`.
+#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateKeypairResponse {
+    /// The key pair created or imported.
+    pub keypair: KeypairResponse,
+}
+
+/// The `keypair` object of a response, fields in Nova's order.
+#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeypairResponse {
+    /// The name.
+    pub name: String,
+    /// The public key: an import's `public_key` verbatim, or the generated `ssh-rsa ...
+    /// Generated-by-Nova` line.
+    pub public_key: String,
+    /// MD5 colon-hex for `ssh` (47 characters), SHA-1 colon-hex for `x509` (59 characters).
+    pub fingerprint: String,
+    /// `ssh` or `x509`; present from microversion 2.2 on.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub key_type: Option<KeypairType>,
+    /// The owner: the request's `user_id` (2.10+) or the caller.
+    pub user_id: String,
+    /// The generated private key (PKCS#1 PEM); only on a create, never on an import or from 2.92.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_key: Option<PrivateKeyPem>,
+}
+
+/// A private key in a response: zeroized on drop, redacted in `Debug`, not `Clone`.
+pub struct PrivateKeyPem(Zeroizing<String>);
+
+impl PrivateKeyPem {
+    /// Wraps a PEM text.
+    #[must_use]
+    pub const fn new(pem: Zeroizing<String>) -> Self {
+        Self(pem)
+    }
+
+    /// The PEM text (`-----BEGIN RSA PRIVATE KEY-----` ...).
+    #[must_use]
+    pub fn secret_pem(&self) -> &str {
+        &self.0
+    }
+
+    /// The PEM text, still zeroizing.
+    #[must_use]
+    pub fn into_secret_pem(self) -> Zeroizing<String> {
+        self.0
+    }
+}
+
+impl fmt::Debug for PrivateKeyPem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PrivateKeyPem([secret elided])")
+    }
+}
+
+impl PartialEq for PrivateKeyPem {
+    /// Compares without an early exit on the first differing byte.
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (self.0.as_bytes(), other.0.as_bytes());
+        a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    }
+}
+
+impl Eq for PrivateKeyPem {}
+
+impl Serialize for PrivateKeyPem {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for PrivateKeyPem {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(|s| Self(Zeroizing::new(s)))
+    }
+}

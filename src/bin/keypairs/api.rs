@@ -1,0 +1,242 @@
+//! `keypairs api`: one `POST /v2.1/{project_id}/os-keypairs` body on stdin, `{"status", "body"}`
+//! on stdout; plus what `import` and `create --name` share with it.
+
+use std::collections::HashSet;
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use keypairs::api::{self, Context, CreateKeypairRequest, Created, Fault, Microversion};
+
+/// Largest input read from a file or standard input (the API's own bounds are far smaller).
+const MAX_READ: u64 = 16 * 1024 * 1024;
+
+/// Options every API-shaped command takes.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct ApiOpts {
+    /// Compute API microversion (2.1 to 2.N, or `latest`): 2.2+ answers 201 with `type`,
+    /// 2.10+ accepts `user_id` in the body, 2.92+ requires `public_key`.
+    #[arg(long, value_name = "2.X", default_value = "2.1", value_parser = parse_microversion)]
+    pub(crate) microversion: Microversion,
+    /// The caller's user id (the key pair's owner) [default: $OS_USER_ID, else "local"].
+    #[arg(long, value_name = "U")]
+    pub(crate) user_id: Option<String>,
+    /// File of names the user already has, one per line: importing or creating one of them is
+    /// refused with 409.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) existing_names: Option<PathBuf>,
+}
+
+fn parse_microversion(s: &str) -> Result<Microversion, String> {
+    s.parse::<Microversion>().map_err(|e| e.to_string())
+}
+
+impl ApiOpts {
+    pub(crate) fn user_id(&self) -> String {
+        self.user_id
+            .clone()
+            .or_else(|| std::env::var("OS_USER_ID").ok().filter(|u| !u.is_empty()))
+            .unwrap_or_else(|| "local".to_owned())
+    }
+
+    /// The names in `--existing-names` (empty without it).
+    pub(crate) fn names(&self) -> Result<HashSet<String>, String> {
+        let Some(path) = &self.existing_names else {
+            return Ok(HashSet::new());
+        };
+        let bytes = read_bounded(Some(path))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| format!("{}: names file is not UTF-8", path.display()))?;
+        Ok(text
+            .lines()
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect())
+    }
+}
+
+/// Serve one request body as `POST /v2.1/{project_id}/os-keypairs` would.
+///
+/// Reads a whole JSON request body on standard input and prints one line,
+/// `{"status":N,"body":{...}}`: the response (200 below 2.2, 201 from 2.2) or Nova's fault
+/// envelope (400, 409, 413, ...). Exit status 0 for a 2xx answer, 1 otherwise (the reason also
+/// goes to standard error). A create (no public_key, below 2.92) prints the private key in
+/// the body, as the API does.
+///
+/// Examples:
+///   echo '{"keypair": {"name": "k1", "public_key": "ssh-ed25519 AAAA..."}}' | keypairs api
+///   keypairs api --microversion 2.92 --user-id 7f3c... < body.json
+///   keypairs api --existing-names taken.txt < body.json | jq .status
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub(crate) struct Args {
+    #[command(flatten)]
+    opts: ApiOpts,
+    /// Largest request body accepted, in bytes (413 above it).
+    #[arg(long, value_name = "BYTES", default_value_t = api::DEFAULT_MAX_BODY_LEN)]
+    max_body_len: usize,
+}
+
+pub(crate) fn run(args: &Args) -> ExitCode {
+    let names = match args.opts.names() {
+        Ok(n) => n,
+        Err(e) => return fail(&e),
+    };
+    let body = match read_bounded(None) {
+        Ok(b) => b,
+        Err(e) => return fail(&e),
+    };
+    let user_id = args.opts.user_id();
+    let ctx = Context::new(&user_id, args.opts.microversion).with_max_body_len(args.max_body_len);
+    let store = |_: &str, name: &str| names.contains(name);
+    let outcome = with_os_rng(|rng| api::handle(&body, &ctx, &store, rng));
+    let (status, json) = match &outcome {
+        Ok(created) => (created.status(), created.to_json()),
+        Err(fault) => (fault.status(), zeroize::Zeroizing::new(fault.to_json())),
+    };
+    let line = zeroize::Zeroizing::new(format!("{{\"status\":{status},\"body\":{}}}", *json));
+    let _ = writeln!(std::io::stdout().lock(), "{}", *line);
+    match outcome {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(fault) => {
+            eprintln!("keypairs: {}", fault.reason());
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `keypairs create --name NAME`: generate a key pair as `POST /os-keypairs` without
+/// `public_key` does (2048-bit RSA, `Generated-by-Nova`, PKCS#1 PEM private key) and print the
+/// response body. With `private_key_out`, the private key goes to that new file (mode 0600,
+/// never overwritten) and the printed body leaves `private_key` out.
+///
+/// Exit 0 on success; on a refusal the fault body on stdout, the reason on stderr, exit 1.
+#[allow(
+    dead_code,
+    reason = "called by `keypairs create --name` (wired in create.rs)"
+)]
+pub(crate) fn run_create_named(
+    name: &str,
+    opts: &ApiOpts,
+    private_key_out: Option<&Path>,
+) -> ExitCode {
+    let names = match opts.names() {
+        Ok(n) => n,
+        Err(e) => return fail(&e),
+    };
+    let user_id = opts.user_id();
+    let ctx = Context::new(&user_id, opts.microversion);
+    let store = |_: &str, n: &str| names.contains(n);
+    let request = CreateKeypairRequest::create(name);
+    let outcome = with_os_rng(|rng| api::create_or_import(&request, &ctx, &store, rng));
+    match outcome {
+        Ok(created) => {
+            let Some(path) = private_key_out else {
+                return print_created(&created);
+            };
+            let mut response = created.into_response();
+            let Some(pem) = response.keypair.private_key.take() else {
+                return fail("no private key was generated");
+            };
+            if let Err(e) = write_private(path, pem.secret_pem().as_bytes()) {
+                return fail(&format!("cannot write {}: {e}", path.display()));
+            }
+            let json = serde_json::to_string(&response).unwrap_or_default();
+            let _ = writeln!(std::io::stdout().lock(), "{json}");
+            ExitCode::SUCCESS
+        }
+        Err(fault) => print_fault(&fault),
+    }
+}
+
+/// Prints a created key pair's body; exit 0.
+pub(crate) fn print_created(created: &Created) -> ExitCode {
+    let json = created.to_json();
+    let _ = writeln!(std::io::stdout().lock(), "{}", *json);
+    ExitCode::SUCCESS
+}
+
+/// Prints a fault's body on stdout and its reason on stderr; exit 1.
+pub(crate) fn print_fault(fault: &Fault) -> ExitCode {
+    let _ = writeln!(std::io::stdout().lock(), "{}", fault.to_json());
+    eprintln!("keypairs: {}", fault.reason());
+    ExitCode::from(1)
+}
+
+pub(crate) fn fail(message: &str) -> ExitCode {
+    eprintln!("keypairs: {message}");
+    ExitCode::from(1)
+}
+
+/// Reads a file (or standard input for `None` or `-`), exact bytes, up to [`MAX_READ`].
+pub(crate) fn read_bounded(path: Option<&Path>) -> Result<Vec<u8>, String> {
+    let mut buf = Vec::new();
+    let result = match path {
+        Some(p) if p != Path::new("-") => std::fs::File::open(p)
+            .and_then(|f| f.take(MAX_READ + 1).read_to_end(&mut buf))
+            .map_err(|e| format!("cannot read {}: {e}", p.display())),
+        _ => std::io::stdin()
+            .lock()
+            .take(MAX_READ + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| format!("cannot read standard input: {e}")),
+    };
+    result?;
+    if u64::try_from(buf.len()).unwrap_or(u64::MAX) > MAX_READ {
+        return Err(format!("input is larger than {MAX_READ} bytes"));
+    }
+    Ok(buf)
+}
+
+/// Writes a private key to a new file that only its owner can read.
+#[allow(dead_code, reason = "used by run_create_named")]
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// Runs `f` with the operating system's RNG.
+#[cfg(feature = "getrandom")]
+pub(crate) fn with_os_rng<T>(f: impl FnOnce(&mut getrandom::SysRng) -> T) -> T {
+    f(&mut getrandom::SysRng)
+}
+
+/// Without the `getrandom` feature there is no RNG: generation fails (500), imports work.
+#[cfg(not(feature = "getrandom"))]
+pub(crate) fn with_os_rng<T>(f: impl FnOnce(&mut NoRng) -> T) -> T {
+    f(&mut NoRng)
+}
+
+/// An RNG that always fails (builds without the `getrandom` feature).
+#[cfg(not(feature = "getrandom"))]
+#[derive(Debug)]
+pub(crate) struct NoRng;
+
+#[cfg(not(feature = "getrandom"))]
+impl rand_core::TryRng for NoRng {
+    type Error = std::io::Error;
+
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        Err(std::io::Error::other("built without the getrandom feature"))
+    }
+
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        Err(std::io::Error::other("built without the getrandom feature"))
+    }
+
+    fn try_fill_bytes(&mut self, _: &mut [u8]) -> Result<(), Self::Error> {
+        Err(std::io::Error::other("built without the getrandom feature"))
+    }
+}
+
+#[cfg(not(feature = "getrandom"))]
+impl rand_core::TryCryptoRng for NoRng {}
