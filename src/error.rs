@@ -196,6 +196,9 @@ pub enum Error {
     EcdsaCoordinateRange,
     /// The ECDSA point is not on the curve.
     EcdsaPointNotOnCurve,
+    /// An ECDSA coordinate outside OpenSSH's bounds: more than half the group order's bits and
+    /// below the order minus one (`sshkey_ec_validate_public`).
+    EcdsaCoordinateBounds,
     /// An Ed25519 key that is not 32 bytes.
     Ed25519KeyLength {
         /// Length of the key field.
@@ -245,6 +248,38 @@ pub enum Error {
     Crypto,
     /// Encoding a key to text failed.
     Encoding,
+    /// A private key given to load is not an unencrypted two-prime PKCS#1 RSA key (its content is
+    /// not echoed).
+    InvalidPrivateKey,
+
+    // ----- the os-keypairs API (src/api) ----------------------------------------------------------
+    /// A request body longer than the caller's limit; refused before it is parsed.
+    RequestTooLarge {
+        /// Length of the body in bytes.
+        len: usize,
+        /// The limit in bytes.
+        max: usize,
+    },
+    /// A request body that is not JSON (syntax, not UTF-8, nested deeper than 128 levels).
+    InvalidJson {
+        /// Line of the error (1-based).
+        line: usize,
+        /// Column of the error (1-based).
+        column: usize,
+    },
+    /// No PEM certificate block (`-----BEGIN CERTIFICATE-----` ... `-----END CERTIFICATE-----`).
+    X509PemMissing,
+    /// The PEM certificate block's base64 is invalid.
+    X509Base64,
+    /// The certificate is not a well-formed DER X.509 certificate.
+    X509Der,
+    /// Generating an x509 key pair (a create with `type: x509` and no `public_key`) is not
+    /// offered: import a certificate instead.
+    X509GenerationUnsupported,
+    /// A microversion that is not `MAJOR.MINOR` (or `latest`).
+    MicroversionFormat,
+    /// A microversion outside the supported range.
+    MicroversionUnsupported,
 }
 
 /// What a PEM block's label says it holds (public material only; private keys have their own error).
@@ -318,6 +353,7 @@ impl Error {
             Self::EcdsaPointEncoding { .. } => "ecdsa_point_encoding",
             Self::EcdsaCoordinateRange => "ecdsa_coordinate_range",
             Self::EcdsaPointNotOnCurve => "ecdsa_point_not_on_curve",
+            Self::EcdsaCoordinateBounds => "ecdsa_coordinate_bounds",
             Self::Ed25519KeyLength { .. } => "ed25519_key_length",
             Self::SkApplicationMissing => "sk_application_missing",
             Self::MlDsaKeyLength { .. } => "mldsa_key_length",
@@ -332,6 +368,15 @@ impl Error {
             Self::InvalidComment => "invalid_comment",
             Self::Crypto => "crypto",
             Self::Encoding => "encoding",
+            Self::InvalidPrivateKey => "invalid_private_key",
+            Self::RequestTooLarge { .. } => "request_too_large",
+            Self::InvalidJson { .. } => "invalid_json",
+            Self::X509PemMissing => "x509_pem_missing",
+            Self::X509Base64 => "x509_base64",
+            Self::X509Der => "x509_der",
+            Self::X509GenerationUnsupported => "x509_generation_unsupported",
+            Self::MicroversionFormat => "microversion_format",
+            Self::MicroversionUnsupported => "microversion_unsupported",
         }
     }
 }
@@ -451,6 +496,9 @@ impl fmt::Display for Error {
                 f.write_str("ECDSA public point has a coordinate not below the field prime")
             }
             Self::EcdsaPointNotOnCurve => f.write_str("ECDSA public point is not on the curve"),
+            Self::EcdsaCoordinateBounds => f.write_str(
+                "ECDSA public point has a coordinate too small or not below the group order minus one (OpenSSH refuses it)",
+            ),
             Self::Ed25519KeyLength { len } => {
                 write!(f, "Ed25519 public key is {len} bytes, 32 are required")
             }
@@ -492,6 +540,29 @@ impl fmt::Display for Error {
             ),
             Self::Crypto => f.write_str("cryptographic operation failed"),
             Self::Encoding => f.write_str("encoding the key failed"),
+            Self::InvalidPrivateKey => {
+                f.write_str("not a valid unencrypted PKCS#1 RSA private key")
+            }
+            Self::RequestTooLarge { len, max } => write!(
+                f,
+                "request body is {len} bytes long, the limit is {max} bytes"
+            ),
+            Self::InvalidJson { line, column } => write!(
+                f,
+                "request body is not valid JSON (line {line}, column {column})"
+            ),
+            Self::X509PemMissing => f.write_str(
+                "no PEM certificate block (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)",
+            ),
+            Self::X509Base64 => f.write_str("the PEM certificate block has invalid base64"),
+            Self::X509Der => f.write_str("the certificate is not a well-formed DER X.509 certificate"),
+            Self::X509GenerationUnsupported => f.write_str(
+                "generating x509 key pairs is not supported: import a certificate as public_key",
+            ),
+            Self::MicroversionFormat => {
+                f.write_str("microversion must be of the form MAJOR.MINOR (e.g. 2.92) or latest")
+            }
+            Self::MicroversionUnsupported => f.write_str("microversion is not supported"),
         }
     }
 }

@@ -71,6 +71,7 @@ const POLICY_KINDS: &[&str] = &[
     "ecdsa_point_encoding",
     "ecdsa_coordinate_range",
     "ecdsa_point_not_on_curve",
+    "ecdsa_coordinate_bounds",
     "ed25519_key_length",
     "sk_application_missing",
     "mldsa_key_length",

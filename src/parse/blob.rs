@@ -211,6 +211,30 @@ const P521_P: [u8; 66] = {
     p
 };
 
+/// Group orders minus one, big-endian, padded to the field size (OpenSSH requires x, y < n - 1).
+const P256_N_MINUS_1: [u8; 32] = [
+    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x50,
+];
+const P384_N_MINUS_1: [u8; 48] = [
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xc7, 0x63, 0x4d, 0x81, 0xf4, 0x37, 0x2d, 0xdf,
+    0x58, 0x1a, 0x0d, 0xb2, 0x48, 0xb0, 0xa7, 0x7a, 0xec, 0xec, 0x19, 0x6a, 0xcc, 0xc5, 0x29, 0x72,
+];
+const P521_N_MINUS_1: [u8; 66] = [
+    0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xfa, 0x51, 0x86, 0x87, 0x83, 0xbf, 0x2f, 0x96, 0x6b, 0x7f, 0xcc, 0x01, 0x48, 0xf7, 0x09,
+    0xa5, 0xd0, 0x3b, 0xb5, 0xc9, 0xb8, 0x89, 0x9c, 0x47, 0xae, 0xbb, 0x6f, 0xb7, 0x1e, 0x91, 0x38,
+    0x64, 0x08,
+];
+
+/// Bits of a big-endian value that may have leading zero bytes.
+fn bits_of(v: &[u8]) -> u32 {
+    let first = v.iter().position(|&b| b != 0).unwrap_or(v.len());
+    bit_len(v.get(first..).unwrap_or_default())
+}
+
 /// Reads the curve name and the point of an ECDSA key and validates the point.
 fn read_ecdsa<'a>(r: &mut Reader<'a>, key_type: KeyType) -> Result<&'a [u8]> {
     let curve = r.read_cstring("ECDSA curve name")?;
@@ -224,10 +248,10 @@ fn read_ecdsa<'a>(r: &mut Reader<'a>, key_type: KeyType) -> Result<&'a [u8]> {
 
 /// The point must be uncompressed, with coordinates below p, on the curve and not the identity.
 pub(crate) fn check_ecdsa_point(key_type: KeyType, point: &[u8]) -> Result<()> {
-    let prime: &[u8] = match key_type {
-        KeyType::EcdsaP384 => &P384_P,
-        KeyType::EcdsaP521 => &P521_P,
-        _ => &P256_P,
+    let (prime, order_minus_1, order_bits): (&[u8], &[u8], u32) = match key_type {
+        KeyType::EcdsaP384 => (&P384_P, &P384_N_MINUS_1, 384),
+        KeyType::EcdsaP521 => (&P521_P, &P521_N_MINUS_1, 521),
+        _ => (&P256_P, &P256_N_MINUS_1, 256),
     };
     let expected = 1 + 2 * prime.len();
     if point == [0] {
@@ -249,11 +273,16 @@ pub(crate) fn check_ecdsa_point(key_type: KeyType, point: &[u8]) -> Result<()> {
         KeyType::EcdsaP521 => p521::PublicKey::from_sec1_bytes(point).is_ok(),
         _ => p256::PublicKey::from_sec1_bytes(point).is_ok(),
     };
-    if on_curve {
-        Ok(())
-    } else {
-        Err(Error::EcdsaPointNotOnCurve)
+    if !on_curve {
+        return Err(Error::EcdsaPointNotOnCurve);
     }
+    // OpenSSH's sshkey_ec_validate_public: log2(x), log2(y) > log2(order) / 2 and x, y < order - 1.
+    for c in [x, y] {
+        if bits_of(c) <= order_bits / 2 || c >= order_minus_1 {
+            return Err(Error::EcdsaCoordinateBounds);
+        }
+    }
+    Ok(())
 }
 
 /// A certificate: nonce, the certified key's fields, then the certificate fields, the CA key and

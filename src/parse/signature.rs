@@ -130,41 +130,102 @@ fn verify_ecdsa(key_type: KeyType, point: &[u8], sig: &[u8], signed: &[u8]) -> R
     })
 }
 
-/// RSA PKCS#1 v1.5 with SHA-256, SHA-512 or (legacy) SHA-1. As OpenSSH, a signature shorter than
-/// the modulus is accepted (left-padded), a longer one is not.
+/// DER `DigestInfo` prefixes of RFC 8017 §9.2 note 1.
+const SHA1_PREFIX: &[u8] = &[
+    0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00, 0x04, 0x14,
+];
+const SHA256_PREFIX: &[u8] = &[
+    0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
+    0x00, 0x04, 0x20,
+];
+const SHA512_PREFIX: &[u8] = &[
+    0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05,
+    0x00, 0x04, 0x40,
+];
+
+/// RSA PKCS#1 v1.5 (RFC 8017 §8.2.2) with SHA-256, SHA-512 or (legacy) SHA-1. As OpenSSH, a
+/// signature shorter than the modulus is accepted (left-padded), a longer one is not.
+///
+/// Everything is public, so the arithmetic is variable-time; it runs on fixed-size integers on the
+/// stack (`crypto-bigint`), so verifying a certificate allocates nothing.
 fn verify_rsa(e: &[u8], n: &[u8], alg: SignatureAlgorithm, sig: &[u8], signed: &[u8]) -> bool {
-    let n_len = n.len();
-    if sig.len() > n_len {
+    // The digest and the encoded message's tail: prefix || H.
+    let mut t = [0u8; 19 + 64];
+    let t_len = match alg {
+        SignatureAlgorithm::RsaSha256 => {
+            let h = sha2::Sha256::digest(signed);
+            t[..19].copy_from_slice(SHA256_PREFIX);
+            t[19..51].copy_from_slice(&h);
+            51
+        }
+        SignatureAlgorithm::RsaSha512 => {
+            let h = sha2::Sha512::digest(signed);
+            t[..19].copy_from_slice(SHA512_PREFIX);
+            t[19..83].copy_from_slice(&h);
+            83
+        }
+        _ => {
+            let h = sha1::Sha1::digest(signed);
+            t[..15].copy_from_slice(SHA1_PREFIX);
+            t[15..35].copy_from_slice(&h);
+            35
+        }
+    };
+    let t = &t[..t_len];
+    match n.len() {
+        0..=256 => modexp_matches::<{ crypto_bigint::U2048::LIMBS }>(e, n, sig, t),
+        257..=512 => modexp_matches::<{ crypto_bigint::U4096::LIMBS }>(e, n, sig, t),
+        513..=1024 => modexp_matches::<{ crypto_bigint::U8192::LIMBS }>(e, n, sig, t),
+        1025..=2048 => modexp_matches::<{ crypto_bigint::U16384::LIMBS }>(e, n, sig, t),
+        _ => false,
+    }
+}
+
+/// Big-endian bytes into a fixed-size integer; `None` when they do not fit.
+fn uint_from_be<const L: usize>(bytes: &[u8]) -> Option<crypto_bigint::Uint<L>> {
+    use crypto_bigint::{Limb, Word};
+    if bytes.len() > L * Limb::BYTES {
+        return None;
+    }
+    let mut words: [Word; L] = [0; L];
+    for (word, chunk) in words.iter_mut().zip(bytes.rchunks(Limb::BYTES)) {
+        *word = chunk.iter().fold(0, |acc, &b| (acc << 8) | Word::from(b));
+    }
+    Some(crypto_bigint::Uint::from_words(words))
+}
+
+/// `sig^e mod n` equals `0x00 || 0x01 || 0xff.. || 0x00 || t` (k bytes, k = len(n)).
+fn modexp_matches<const L: usize>(e: &[u8], n: &[u8], sig: &[u8], t: &[u8]) -> bool {
+    use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
+    let k = n.len();
+    if sig.len() > k || k < t.len() + 11 {
         return false;
     }
-    let e = rsa::BoxedUint::from_be_slice_vartime(e);
-    let n = rsa::BoxedUint::from_be_slice_vartime(n);
-    let Ok(key) = rsa::PublicKey::new_with_size_limits(
-        n,
-        e,
-        usize::try_from(crate::policy::MIN_RSA_BITS).unwrap_or(1024)
-            ..=usize::try_from(crate::policy::MAX_RSA_BITS).unwrap_or(16384),
+    let (Some(n_int), Some(s), Some(e)) = (
+        uint_from_be::<L>(n),
+        uint_from_be::<L>(sig),
+        uint_from_be::<1>(e),
     ) else {
         return false;
     };
-    let mut padded = vec![0u8; n_len];
-    padded[n_len - sig.len()..].copy_from_slice(sig);
-    let result = match alg {
-        SignatureAlgorithm::RsaSha256 => key.verify(
-            rsa::Pkcs1v15Sign::new::<sha2::Sha256>(),
-            &sha2::Sha256::digest(signed),
-            &padded,
-        ),
-        SignatureAlgorithm::RsaSha512 => key.verify(
-            rsa::Pkcs1v15Sign::new::<sha2::Sha512>(),
-            &sha2::Sha512::digest(signed),
-            &padded,
-        ),
-        _ => key.verify(
-            rsa::Pkcs1v15Sign::new::<sha1::Sha1>(),
-            &sha1::Sha1::digest(signed),
-            &padded,
-        ),
+    if s >= n_int {
+        return false;
+    }
+    let Some(odd) = crypto_bigint::Odd::new(n_int).into_option() else {
+        return false;
     };
-    result.is_ok()
+    let params = FixedMontyParams::new_vartime(odd);
+    let m = FixedMontyForm::new(&s, &params).pow_vartime(&e).retrieve();
+    let encoded = m.to_be_bytes();
+    let bytes: &[u8] = encoded.as_ref();
+    let Some((high, em)) = bytes.len().checked_sub(k).map(|at| bytes.split_at(at)) else {
+        return false;
+    };
+    let ps_len = k - 3 - t.len();
+    high.iter().all(|&b| b == 0)
+        && em[0] == 0
+        && em[1] == 1
+        && em[2..2 + ps_len].iter().all(|&b| b == 0xff)
+        && em[2 + ps_len] == 0
+        && &em[3 + ps_len..] == t
 }
