@@ -379,3 +379,22 @@ proptest! {
         }
     }
 }
+
+/// The RSA verifier's larger integer sizes: an 8192-bit CA (certificate over 1024 bytes).
+#[test]
+fn rsa_8192_ca_signature_verifies_and_a_flipped_bit_does_not() {
+    use base64::Engine as _;
+    let text = String::from_utf8(data::read("keys/ed25519-by-rsa8192-sha512-cert.pub")).unwrap();
+    let key = parse_public_key_with(text.as_bytes(), &Policy::inspect()).unwrap();
+    assert_eq!(key.certificate().unwrap().signature_algorithm(), keypairs::SignatureAlgorithm::RsaSha512);
+    let mut parts = text.split(' ');
+    let ty = parts.next().unwrap();
+    let mut blob = base64::engine::general_purpose::STANDARD.decode(parts.next().unwrap()).unwrap();
+    let last = blob.len() - 1;
+    blob[last] ^= 1;
+    let line = format!("{ty} {}", base64::engine::general_purpose::STANDARD.encode(&blob));
+    assert_eq!(
+        parse_public_key_with(line.as_bytes(), &Policy::inspect()),
+        Err(Error::CertificateSignatureInvalid)
+    );
+}
