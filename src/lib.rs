@@ -1,8 +1,10 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+pub mod api;
 mod error;
 mod fingerprint;
+mod generate;
 mod key;
 mod parse;
 mod policy;
@@ -10,6 +12,12 @@ mod wire;
 
 pub use crate::error::{Error, PemKind, Result};
 pub use crate::fingerprint::{Md5Fingerprint, Sha256Fingerprint};
+#[cfg(feature = "getrandom")]
+pub use crate::generate::generate_rsa_os;
+pub use crate::generate::{
+    DEFAULT_RSA_BITS, GeneratedKey, NOVA_COMMENT, PrivateKeyFormat, RSA_PUBLIC_EXPONENT,
+    SUPPORTED_RSA_BITS, generate_rsa, generate_rsa_parallel,
+};
 pub use crate::key::{
     CertificateInfo, CertificateType, KeyType, PublicKey, SignatureAlgorithm, Warnings,
 };

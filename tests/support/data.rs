@@ -85,9 +85,18 @@ pub fn cases(rel: &str) -> Vec<Case> {
         }
         let mut parts = line.splitn(3, '\t');
         let expected = parts.next().unwrap_or_default().to_owned();
-        let input = unescape(parts.next().unwrap_or_else(|| panic!("{rel}:{}: no input", i + 1)));
+        let input = unescape(
+            parts
+                .next()
+                .unwrap_or_else(|| panic!("{rel}:{}: no input", i + 1)),
+        );
         let note = parts.next().unwrap_or_default().to_owned();
-        out.push(Case { expected, input, line: i + 1, note });
+        out.push(Case {
+            expected,
+            input,
+            line: i + 1,
+            note,
+        });
     }
     assert!(!out.is_empty(), "{rel} has no cases");
     out

@@ -1,0 +1,7 @@
+//! Arbitrary bytes as a request body through the API entry point; see `harness/api_request.rs`.
+#![no_main]
+
+#[path = "../harness/api_request.rs"]
+mod harness;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::check(data));
