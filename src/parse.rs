@@ -79,8 +79,14 @@ const fn is_trim(b: u8) -> bool {
 /// Trims ASCII space, TAB, CR and LF at both ends; returns the offset of what is left.
 fn trim(text: &str) -> (usize, &str) {
     let bytes = text.as_bytes();
-    let start = bytes.iter().position(|&b| !is_trim(b)).unwrap_or(bytes.len());
-    let end = bytes.iter().rposition(|&b| !is_trim(b)).map_or(start, |i| i + 1);
+    let start = bytes
+        .iter()
+        .position(|&b| !is_trim(b))
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|&b| !is_trim(b))
+        .map_or(start, |i| i + 1);
     (start, text.get(start..end).unwrap_or_default())
 }
 
@@ -142,9 +148,9 @@ fn pem_error(label: &str) -> Error {
 fn check_controls(line: &str, start: usize) -> Result<()> {
     let bytes = line.as_bytes();
     // Branch-free pass first (vectorises); the slow path finds the offset.
-    let any = bytes
-        .iter()
-        .fold(false, |acc, &b| acc | ((b < 0x20) & (b != b'\t')) | (b == 0x7f));
+    let any = bytes.iter().fold(false, |acc, &b| {
+        acc | ((b < 0x20) & (b != b'\t')) | (b == 0x7f)
+    });
     if !any {
         return Ok(());
     }
@@ -177,8 +183,14 @@ const SIGNATURE_NAMES: [(&str, &str); 5] = [
         "webauthn-sk-ecdsa-sha2-nistp256@openssh.com",
         "sk-ecdsa-sha2-nistp256@openssh.com",
     ),
-    ("rsa-sha2-256-cert-v01@openssh.com", "ssh-rsa-cert-v01@openssh.com"),
-    ("rsa-sha2-512-cert-v01@openssh.com", "ssh-rsa-cert-v01@openssh.com"),
+    (
+        "rsa-sha2-256-cert-v01@openssh.com",
+        "ssh-rsa-cert-v01@openssh.com",
+    ),
+    (
+        "rsa-sha2-512-cert-v01@openssh.com",
+        "ssh-rsa-cert-v01@openssh.com",
+    ),
 ];
 
 /// authorized_keys option names (sshd's auth-options.c), matched case-insensitively.
@@ -279,9 +291,9 @@ fn decode_base64(token: &str, token_offset: usize) -> Result<Vec<u8>> {
 fn map_base64_error(token: &str, token_offset: usize, e: &base64::DecodeError) -> Error {
     use base64::DecodeError as D;
     match *e {
-        D::InvalidByte(_, b'=') | D::InvalidLength(_) | D::InvalidPadding => Error::Base64Padding {
-            len: token.len(),
-        },
+        D::InvalidByte(_, b'=') | D::InvalidLength(_) | D::InvalidPadding => {
+            Error::Base64Padding { len: token.len() }
+        }
         D::InvalidByte(offset, _) => {
             if token
                 .get(offset..)

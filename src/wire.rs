@@ -139,7 +139,10 @@ pub(crate) fn put_string(out: &mut Vec<u8>, s: &[u8]) {
 /// Appends an RFC 4251 `mpint` for a non-negative big-endian magnitude (leading zeros stripped,
 /// a zero byte added when the top bit is set).
 pub(crate) fn put_mpint(out: &mut Vec<u8>, magnitude: &[u8]) {
-    let first_nonzero = magnitude.iter().position(|&b| b != 0).unwrap_or(magnitude.len());
+    let first_nonzero = magnitude
+        .iter()
+        .position(|&b| b != 0)
+        .unwrap_or(magnitude.len());
     let m = magnitude.get(first_nonzero..).unwrap_or_default();
     let pad = m.first().is_some_and(|b| b & 0x80 != 0);
     let len = m.len() + usize::from(pad);
@@ -176,9 +179,18 @@ mod tests {
         assert_eq!(read(&[0, 0, 0, 1, 0x7f]), Ok(&[0x7f][..]));
         assert_eq!(read(&[0, 0, 0, 2, 0, 0x80]), Ok(&[0x80][..]));
         assert_eq!(read(&[0, 0, 0, 0]), Err(Error::ZeroInteger { field: "n" }));
-        assert_eq!(read(&[0, 0, 0, 1, 0x80]), Err(Error::NegativeInteger { field: "n" }));
-        assert_eq!(read(&[0, 0, 0, 2, 0, 0x7f]), Err(Error::NonCanonicalInteger { field: "n" }));
-        assert_eq!(read(&[0, 0, 0, 1, 0]), Err(Error::NonCanonicalInteger { field: "n" }));
+        assert_eq!(
+            read(&[0, 0, 0, 1, 0x80]),
+            Err(Error::NegativeInteger { field: "n" })
+        );
+        assert_eq!(
+            read(&[0, 0, 0, 2, 0, 0x7f]),
+            Err(Error::NonCanonicalInteger { field: "n" })
+        );
+        assert_eq!(
+            read(&[0, 0, 0, 1, 0]),
+            Err(Error::NonCanonicalInteger { field: "n" })
+        );
     }
 
     #[test]

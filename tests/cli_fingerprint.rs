@@ -31,10 +31,18 @@ fn stdout(o: &Output) -> String {
 fn matches_the_committed_ssh_keygen_lines() {
     let dir = data::data_dir();
     for (file, expected) in data::fingerprint_lines() {
-        let hash = if expected.contains(" MD5:") { "md5" } else { "sha256" };
+        let hash = if expected.contains(" MD5:") {
+            "md5"
+        } else {
+            "sha256"
+        };
         let path = dir.join(&file);
         let out = keypairs(&["fingerprint", "-E", hash, path.to_str().unwrap()], None);
-        assert!(out.status.success(), "{file}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{file}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert_eq!(stdout(&out).trim_end(), expected, "{file}");
     }
 }
@@ -93,7 +101,12 @@ fn big_keys_are_inspected_with_the_larger_bound() {
     // Every key file (8192-bit RSA and ML-DSA hybrids are over 1024 bytes) is accepted.
     for path in data::key_files() {
         let out = keypairs(&["fingerprint", path.to_str().unwrap()], None);
-        assert!(out.status.success(), "{}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let huge = vec![b'A'; 20_000];
     let out = keypairs(&["fingerprint"], Some(&huge));
@@ -116,9 +129,14 @@ fn each_line_reports_bad_lines_by_number() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.starts_with("keypairs: line 4: "), "{err}");
 
-    let out = keypairs(&["fingerprint", "--each-line", "--json"], Some(file.as_bytes()));
-    let lines: Vec<serde_json::Value> =
-        stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let out = keypairs(
+        &["fingerprint", "--each-line", "--json"],
+        Some(file.as_bytes()),
+    );
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[1]["line"], 4);
     assert_eq!(lines[1]["error"]["kind"], "truncated");
@@ -128,19 +146,29 @@ fn each_line_reports_bad_lines_by_number() {
 #[test]
 fn live_ssh_keygen_agrees() {
     if Command::new("ssh-keygen").arg("-?").output().is_err() {
-        assert!(std::env::var_os("CI").is_none(), "ssh-keygen is required in CI");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "ssh-keygen is required in CI"
+        );
         eprintln!("skipped: ssh-keygen not installed");
         return;
     }
     for path in data::key_files() {
         let p = path.to_str().unwrap();
-        let keygen = Command::new("ssh-keygen").args(["-l", "-E", "md5", "-f", p]).output().unwrap();
+        let keygen = Command::new("ssh-keygen")
+            .args(["-l", "-E", "md5", "-f", p])
+            .output()
+            .unwrap();
         if !keygen.status.success() {
             // Types this OpenSSH does not know (ML-DSA hybrids on OpenSSH < 10).
             assert!(p.contains("mldsa"), "ssh-keygen refused {p}");
             continue;
         }
         let ours = keypairs(&["fingerprint", "-E", "md5", p], None);
-        assert_eq!(stdout(&ours), String::from_utf8(keygen.stdout).unwrap(), "{p}");
+        assert_eq!(
+            stdout(&ours),
+            String::from_utf8(keygen.stdout).unwrap(),
+            "{p}"
+        );
     }
 }

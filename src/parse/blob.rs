@@ -327,11 +327,7 @@ fn parse_certificate(
             "critical option name",
             "critical option data",
         ),
-        (
-            "certificate extensions",
-            "extension name",
-            "extension data",
-        ),
+        ("certificate extensions", "extension name", "extension data"),
     ] {
         let mut opts = Reader::new(r.read_string(section)?);
         while !opts.is_empty() {

@@ -34,10 +34,14 @@ pub(crate) fn verify(
         });
     }
     let ok = match (ca, alg) {
-        (KeyFields::Ed25519 { key }, SignatureAlgorithm::Ed25519) => verify_ed25519(key, sig, signed),
+        (KeyFields::Ed25519 { key }, SignatureAlgorithm::Ed25519) => {
+            verify_ed25519(key, sig, signed)
+        }
         (
             KeyFields::Ecdsa { key_type, point },
-            SignatureAlgorithm::EcdsaP256 | SignatureAlgorithm::EcdsaP384 | SignatureAlgorithm::EcdsaP521,
+            SignatureAlgorithm::EcdsaP256
+            | SignatureAlgorithm::EcdsaP384
+            | SignatureAlgorithm::EcdsaP521,
         ) => {
             let matching = matches!(
                 (key_type, alg),
@@ -52,7 +56,9 @@ pub(crate) fn verify(
         }
         (
             KeyFields::Rsa { e, n },
-            SignatureAlgorithm::RsaSha256 | SignatureAlgorithm::RsaSha512 | SignatureAlgorithm::RsaSha1,
+            SignatureAlgorithm::RsaSha256
+            | SignatureAlgorithm::RsaSha512
+            | SignatureAlgorithm::RsaSha1,
         ) => verify_rsa(e, n, alg, sig, signed),
         (KeyFields::Rsa { .. } | KeyFields::Ed25519 { .. } | KeyFields::Ecdsa { .. }, _) => {
             return Err(Error::CertificateSignatureAlgorithm);
