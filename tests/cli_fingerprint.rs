@@ -1,4 +1,5 @@
 //! `keypairs fingerprint`, run as a built binary, against ssh-keygen's output.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
 
 #[path = "support/data.rs"]
 mod data;

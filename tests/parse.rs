@@ -1,5 +1,6 @@
 //! The import parser against the committed test data: ssh-keygen's keys and fingerprints, Nova's
 //! vectors, accepted variants and one case per line of every rule of the import policy.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
 
 #[path = "support/data.rs"]
 mod data;
