@@ -290,11 +290,9 @@ fn help_has_examples_and_completions_work() {
     }
 }
 
-/// `keypairs create --name` (the lead wires it to `run_create_named` in src/bin/keypairs/api.rs;
-/// remove the `ignore` then).
+/// `keypairs create --name`: the API-shaped create (`run_create_named` in src/bin/keypairs/api.rs).
 #[cfg(feature = "getrandom")]
 #[test]
-#[ignore = "enable once `keypairs create --name` is wired to api::run_create_named"]
 fn create_named_prints_the_body_and_keeps_the_private_key_in_a_0600_file() {
     let out = keypairs(&["create", "--name", "gen", "--user-id", "u"], b"");
     assert!(out.status.success(), "{}", stderr(&out));
