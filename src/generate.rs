@@ -306,12 +306,27 @@ fn finish(private: rsa::PrivateKey, comment: &str) -> Result<GeneratedKey> {
     put_mpint(&mut blob, &private.n().to_be_bytes());
     let mut line = String::from("ssh-rsa ");
     base64::engine::general_purpose::STANDARD.encode_string(&blob, &mut line);
+    let bare_len = line.len();
     if !comment.is_empty() {
         line.push(' ');
         line.push_str(comment);
     }
+    // The public key goes through the import parser, so that the line, the fingerprints and
+    // every check are those of an import.
     let policy = Policy::inspect().with_max_input_len(line.len());
-    let public = crate::parse::parse_public_key_with(line.as_bytes(), &policy)?;
+    let public = match crate::parse::parse_public_key_with(line.as_bytes(), &policy) {
+        Ok(public) => public,
+        Err(e) => {
+            // Without the comment the line parses: then the comment is what the parser refused.
+            let bare = line.get(..bare_len).unwrap_or_default();
+            return Err(
+                match crate::parse::parse_public_key_with(bare.as_bytes(), &policy) {
+                    Ok(_) => Error::InvalidComment,
+                    Err(_) => e,
+                },
+            );
+        }
+    };
     if public.comment() != comment {
         return Err(Error::InvalidComment);
     }

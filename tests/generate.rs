@@ -475,3 +475,121 @@ print(k.key_size)
         assert!(ok(&out, "ssh-keygen -l").contains(&format!("MD5:{NOVA_RSA_FP}")));
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// Any comment either comes back unchanged from the public line or is `InvalidComment`.
+    #[test]
+    fn comments_round_trip_or_are_refused(comment in proptest::prelude::any::<String>()) {
+        match GeneratedKey::from_pkcs1_pem(NOVA_RSA_PRV, &comment) {
+            Ok(key) => {
+                let line = key.public_line();
+                let policy = keypairs::Policy::inspect().with_max_input_len(line.len());
+                let back = keypairs::parse_public_key_with(line.as_bytes(), &policy).unwrap();
+                proptest::prop_assert_eq!(back.comment(), comment.as_str());
+                proptest::prop_assert_eq!(back.md5_fingerprint().to_string(), NOVA_RSA_FP);
+            }
+            Err(e) => proptest::prop_assert_eq!(e, Error::InvalidComment),
+        }
+    }
+}
+
+// ----- the CLI: keypairs create ------------------------------------------------------------------
+
+mod cli {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt as _;
+    use std::process::Command;
+
+    fn keypairs(args: &[&str]) -> std::process::Output {
+        Command::new(env!("CARGO_BIN_EXE_keypairs"))
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn temp_path(tag: &str) -> std::path::PathBuf {
+        let p = std::env::temp_dir().join(format!("keypairs-create-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_file(&p);
+        p
+    }
+
+    #[test]
+    fn private_key_file_is_0600_and_never_overwritten() {
+        let path = temp_path("file");
+        let p = path.to_str().unwrap();
+        let out = keypairs(&["create", "--format", "openssh", "--private-key-out", p]);
+        assert!(out.status.success(), "{out:?}");
+        let meta = std::fs::metadata(&path).unwrap();
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("-----BEGIN OPENSSH PRIVATE KEY-----\n"));
+        // stdout: public line, MD5, SHA-256; no private key.
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert_eq!(lines.len(), 3, "{stdout}");
+        let key = parse_public_key(lines[0].as_bytes()).unwrap();
+        assert_eq!(key.comment(), NOVA_COMMENT);
+        assert_eq!(lines[1], key.md5_fingerprint().to_string());
+        assert_eq!(lines[2], key.sha256_fingerprint().to_string());
+        let decoded = ssh_key::PrivateKey::from_openssh(&text).unwrap();
+        assert_eq!(decoded.public_key().to_openssh().unwrap(), lines[0]);
+
+        // A second run must not touch the file.
+        let again = keypairs(&["create", "--private-key-out", p]);
+        assert_eq!(again.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&again.stderr).contains("refusing to overwrite"));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+        std::fs::remove_file(&path).unwrap();
+    }
+
+    #[test]
+    fn json_with_the_private_key_on_stdout() {
+        let out = keypairs(&["create", "--json", "--comment", "me@host", "--threads", "2"]);
+        assert!(out.status.success(), "{out:?}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let line = v["public_key"].as_str().unwrap();
+        let key = parse_public_key(line.as_bytes()).unwrap();
+        assert_eq!(key.comment(), "me@host");
+        assert_eq!(v["fingerprint"], key.md5_fingerprint().to_string());
+        assert_eq!(
+            v["fingerprint_sha256"],
+            key.sha256_fingerprint().to_string()
+        );
+        let pem = v["private_key"].as_str().unwrap();
+        let back = GeneratedKey::from_pkcs1_pem(pem, "me@host").unwrap();
+        assert_eq!(back.public_line(), line);
+    }
+
+    #[test]
+    fn json_leaves_the_private_key_out_when_written_to_a_file() {
+        let path = temp_path("json");
+        let out = keypairs(&[
+            "create",
+            "--json",
+            "--private-key-out",
+            path.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{out:?}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(v.get("private_key").is_none());
+        assert!(
+            std::fs::read_to_string(&path)
+                .unwrap()
+                .starts_with("-----BEGIN RSA PRIVATE KEY-----\n")
+        );
+        std::fs::remove_file(&path).unwrap();
+    }
+
+    #[test]
+    fn bad_size_and_comment_are_refused() {
+        let out = keypairs(&["create", "--bits", "1024", "--json"]);
+        assert_eq!(out.status.code(), Some(1));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["error"]["kind"], "unsupported_key_size");
+        let out = keypairs(&["create", "--comment", " padded "]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(out.stdout.is_empty());
+    }
+}

@@ -58,7 +58,11 @@ pub(crate) fn print_table(
     cell: impl Fn(&str, &str) -> String,
 ) {
     println!();
-    println!("### {title} (median; in brackets: keypairs' median / this column's median)");
+    if columns.len() > 1 {
+        println!("### {title} (median; in brackets: keypairs' median / this column's median)");
+    } else {
+        println!("### {title} (median)");
+    }
     println!();
     println!("| | {} |", columns.join(" | "));
     println!("|---|{}", "---:|".repeat(columns.len()));
