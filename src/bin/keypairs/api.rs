@@ -139,7 +139,7 @@ pub(crate) fn run_create_named(
             let Some(pem) = response.keypair.private_key.take() else {
                 return fail("no private key was generated");
             };
-            if let Err(e) = write_private(path, pem.secret_pem().as_bytes()) {
+            if let Err(e) = crate::create::write_private(path, pem.secret_pem().as_bytes()) {
                 return fail(&format!("cannot write {}: {e}", path.display()));
             }
             let json = serde_json::to_string(&response).unwrap_or_default();
@@ -187,21 +187,6 @@ pub(crate) fn read_bounded(path: Option<&Path>) -> Result<Vec<u8>, String> {
         return Err(format!("input is larger than {MAX_READ} bytes"));
     }
     Ok(buf)
-}
-
-/// Writes a private key to a new file that only its owner can read.
-#[allow(dead_code, reason = "used by run_create_named")]
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
 }
 
 /// Runs `f` with the operating system's RNG.

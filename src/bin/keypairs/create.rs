@@ -151,7 +151,7 @@ fn generate(args: &Args) -> keypairs::Result<GeneratedKey> {
 }
 
 /// Writes the private key to a new file only its owner can read; on failure nothing is left.
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
