@@ -4,7 +4,7 @@
 //! caller's own store answers whether a name is taken ([`KeypairStore`]).
 //!
 //! One call serves a route: [`handle`] takes the raw body, a [`Context`] (caller's user id,
-//! microversion, limits), the store and an RNG, and returns [`Created`] (status 200 below 2.2,
+//! microversion, limits), the store and a [`KeySource`] (an RNG, or keys made ahead), and returns [`Created`] (status 200 below 2.2,
 //! 201 from 2.2) or a [`Fault`] (status, Nova's envelope, and the precise reason). [`Reply`] turns
 //! either into a status and a JSON body. The steps are also offered one by one: [`parse_body`]
 //! (bounded, Nova-exact schema validation) and [`create_or_import`] (on a typed
@@ -82,8 +82,10 @@ pub use self::version::Microversion;
 
 use self::json::{Json, Object};
 use crate::error::Error;
-use crate::generate::{DEFAULT_RSA_BITS, NOVA_COMMENT, PrivateKeyFormat, generate_rsa};
-use crate::key::PublicKey;
+use crate::generate::{
+    DEFAULT_RSA_BITS, GeneratedKey, NOVA_COMMENT, PrivateKeyFormat, generate_rsa,
+};
+use crate::key::{KeyType, PublicKey};
 use crate::parse::parse_public_key_with;
 use crate::policy::Policy;
 
@@ -167,6 +169,47 @@ pub trait KeypairStore {
 impl<F: Fn(&str, &str) -> bool + ?Sized> KeypairStore for F {
     fn name_taken(&self, user_id: &str, name: &str) -> Result<bool, Fault> {
         Ok(self(user_id, name))
+    }
+}
+
+/// Where a create's key comes from: any RNG (a fresh key is generated, on the calling thread,
+/// for each create), or the caller's own source, such as a pool of keys generated ahead of time
+/// by a background worker, so that a create answers in microseconds instead of tens of
+/// milliseconds.
+///
+/// A source must give each key once and never keep a copy: the private key is returned to the
+/// caller of the API and nowhere else. The API checks that the key is what it asked for
+/// (size and comment) and answers a 500 with [`Error::KeySourceMismatch`] otherwise.
+///
+/// ```
+/// use keypairs::api::KeySource;
+/// use keypairs::{Error, GeneratedKey};
+///
+/// /// Keys generated ahead of time, handed out once each.
+/// struct Pool(Vec<GeneratedKey>);
+///
+/// impl KeySource for Pool {
+///     fn rsa_key(&mut self, bits: usize, comment: &str) -> Result<GeneratedKey, Error> {
+///         // Only keys of the asked size; generate on the spot when the pool is dry.
+///         match self.0.pop() {
+///             Some(key) if key.bits() as usize == bits && key.public_key().comment() == comment => Ok(key),
+///             _ => keypairs::generate_rsa_os(bits, comment),
+///         }
+///     }
+/// }
+/// ```
+pub trait KeySource {
+    /// A new RSA key of `bits` bits whose public line carries `comment`.
+    ///
+    /// # Errors
+    /// Any [`Error`]; the API answers it with a 500 (and keeps the error in [`Fault::error`]).
+    fn rsa_key(&mut self, bits: usize, comment: &str) -> Result<GeneratedKey, Error>;
+}
+
+/// Any cryptographic RNG is a key source: [`generate_rsa`] with it.
+impl<R: rand_core::TryCryptoRng + ?Sized> KeySource for R {
+    fn rsa_key(&mut self, bits: usize, comment: &str) -> Result<GeneratedKey, Error> {
+        generate_rsa(self, bits, comment)
     }
 }
 
@@ -255,18 +298,18 @@ impl fmt::Debug for Reply {
 /// A [`Fault`] for every refusal: body too large (413), not JSON or against the schema (400),
 /// invalid key (400), refused by [`KeypairStore::admit`] (403), name taken (409), generation
 /// failure (500).
-pub fn handle<S, R>(
+pub fn handle<S, K>(
     body: &[u8],
     ctx: &Context<'_>,
     store: &S,
-    rng: &mut R,
+    keys: &mut K,
 ) -> Result<Created, Fault>
 where
     S: KeypairStore + ?Sized,
-    R: rand_core::TryCryptoRng + ?Sized,
+    K: KeySource + ?Sized,
 {
     let request = parse_body(body, ctx)?;
-    execute(&request, ctx, store, rng)
+    execute(&request, ctx, store, keys)
 }
 
 /// Parses and validates a request body as Nova does at `ctx.microversion`.
@@ -311,24 +354,24 @@ pub fn parse_body(body: &[u8], ctx: &Context<'_>) -> Result<CreateKeypairRequest
 /// Import (`public_key` present, even empty): the key is checked with the import parser under
 /// `ctx.policy` and echoed verbatim, with its MD5 fingerprint; `type: x509` takes a PEM
 /// certificate and gives its SHA-1 fingerprint. Create (no `public_key`, below 2.92): a
-/// 2048-bit RSA key from `rng`, `ssh-rsa ... Generated-by-Nova`, and the PKCS#1 PEM private key,
+/// 2048-bit RSA key from `keys` (an RNG or another [`KeySource`]), `ssh-rsa ... Generated-by-Nova`, and the PKCS#1 PEM private key,
 /// returned this once.
 ///
 /// # Errors
 /// As [`handle`], less the body-level faults.
-pub fn create_or_import<S, R>(
+pub fn create_or_import<S, K>(
     request: &CreateKeypairRequest,
     ctx: &Context<'_>,
     store: &S,
-    rng: &mut R,
+    keys: &mut K,
 ) -> Result<Created, Fault>
 where
     S: KeypairStore + ?Sized,
-    R: rand_core::TryCryptoRng + ?Sized,
+    K: KeySource + ?Sized,
 {
     schema::validate(&to_json(request), ctx.microversion)
         .map_err(|m| Fault::new(FaultKind::Validation, m))?;
-    execute(request, ctx, store, rng)
+    execute(request, ctx, store, keys)
 }
 
 /// Checks a key pair name against `microversion`'s rules.
@@ -341,15 +384,15 @@ pub fn check_name(name: &str, microversion: Microversion) -> Result<(), Fault> {
 }
 
 /// The work after validation.
-fn execute<S, R>(
+fn execute<S, K>(
     request: &CreateKeypairRequest,
     ctx: &Context<'_>,
     store: &S,
-    rng: &mut R,
+    keys: &mut K,
 ) -> Result<Created, Fault>
 where
     S: KeypairStore + ?Sized,
-    R: rand_core::TryCryptoRng + ?Sized,
+    K: KeySource + ?Sized,
 {
     let kp = &request.keypair;
     let mv = ctx.microversion;
@@ -391,7 +434,7 @@ where
         if store.name_taken(user_id, &kp.name)? {
             return Err(Fault::conflict(&kp.name));
         }
-        let generated = generate_rsa(rng, DEFAULT_RSA_BITS, NOVA_COMMENT).map_err(|e| {
+        let generated = new_key(keys).map_err(|e| {
             Fault::internal("Unexpected error while generating the key pair.").with_error(e)
         })?;
         let line = generated.public_line();
@@ -417,6 +460,22 @@ where
         },
         key,
     })
+}
+
+/// A create's key from `keys`: a 2048-bit RSA key with Nova's comment, checked as such.
+fn new_key<K: KeySource + ?Sized>(keys: &mut K) -> Result<GeneratedKey, Error> {
+    let key = keys.rsa_key(DEFAULT_RSA_BITS, NOVA_COMMENT)?;
+    let public = key.public_key();
+    if public.key_type() != KeyType::Rsa
+        || public.bits() as usize != DEFAULT_RSA_BITS
+        || public.comment() != NOVA_COMMENT
+    {
+        return Err(Error::KeySourceMismatch {
+            expected_bits: DEFAULT_RSA_BITS,
+            bits: public.bits(),
+        });
+    }
+    Ok(key)
 }
 
 /// x509 import: the size bound, then the certificate; Nova's message with the reason.

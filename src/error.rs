@@ -251,6 +251,13 @@ pub enum Error {
     /// A private key given to load is not an unencrypted two-prime PKCS#1 RSA key (its content is
     /// not echoed).
     InvalidPrivateKey,
+    /// A caller's key source (`api::KeySource`) gave a key other than the one asked for.
+    KeySourceMismatch {
+        /// The size asked for, in bits.
+        expected_bits: usize,
+        /// The size of the key given, in bits.
+        bits: u32,
+    },
 
     // ----- the os-keypairs API (src/api) ----------------------------------------------------------
     /// A request body longer than the caller's limit; refused before it is parsed.
@@ -369,6 +376,7 @@ impl Error {
             Self::Crypto => "crypto",
             Self::Encoding => "encoding",
             Self::InvalidPrivateKey => "invalid_private_key",
+            Self::KeySourceMismatch { .. } => "key_source_mismatch",
             Self::RequestTooLarge { .. } => "request_too_large",
             Self::InvalidJson { .. } => "invalid_json",
             Self::X509PemMissing => "x509_pem_missing",
@@ -543,6 +551,14 @@ impl fmt::Display for Error {
             Self::InvalidPrivateKey => {
                 f.write_str("not a valid unencrypted PKCS#1 RSA private key")
             }
+            Self::KeySourceMismatch {
+                expected_bits,
+                bits,
+            } => write!(
+                f,
+                "the key source gave a {bits}-bit key or another comment; \
+                 asked for a {expected_bits}-bit RSA key with the requested comment"
+            ),
             Self::RequestTooLarge { len, max } => write!(
                 f,
                 "request body is {len} bytes long, the limit is {max} bytes"

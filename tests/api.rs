@@ -518,6 +518,117 @@ fn create_below_2_92_generates_once_and_deterministically() {
     assert!(!format!("{reply:?}").contains("PRIVATE"));
 }
 
+/// A key source that hands out Nova's test key (`rsa_prv`), counting the keys it gave.
+struct NovaKey {
+    given: Cell<u32>,
+    comment: Option<&'static str>,
+}
+
+impl NovaKey {
+    const fn new() -> Self {
+        Self {
+            given: Cell::new(0),
+            comment: None,
+        }
+    }
+}
+
+impl api::KeySource for NovaKey {
+    fn rsa_key(&mut self, bits: usize, comment: &str) -> Result<keypairs::GeneratedKey, Error> {
+        assert_eq!(bits, 2048);
+        self.given.set(self.given.get() + 1);
+        let pem = nova_file("rsa_prv.pem");
+        keypairs::GeneratedKey::from_pkcs1_pem(&pem, self.comment.unwrap_or(comment))
+    }
+}
+
+fn nova_file(name: &str) -> String {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/nova")
+        .join(name);
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()))
+}
+
+#[test]
+fn create_takes_its_key_from_a_key_source() {
+    let ctx = Context::new("u1", mv(91));
+    let mut keys = NovaKey::new();
+    let created = api::handle(br#"{"keypair": {"name": "gen"}}"#, &ctx, &free, &mut keys).unwrap();
+    assert_eq!(keys.given.get(), 1);
+    assert_eq!(created.status(), 201);
+    let kp = &created.response().keypair;
+    // Nova's own expectation for rsa_prv: rsa_pub and its fingerprint.
+    assert_eq!(kp.public_key, nova_file("rsa_pub.txt").trim_end());
+    assert_eq!(kp.fingerprint, nova_file("rsa_fp.txt").trim_end());
+    let pem = kp.private_key.as_ref().unwrap().secret_pem();
+    let reloaded = keypairs::GeneratedKey::from_pkcs1_pem(pem, "Generated-by-Nova").unwrap();
+    assert_eq!(reloaded.public_line(), kp.public_key);
+
+    // Imports, refused bodies, taken names and 2.92 never take a key.
+    let import = format!(r#"{{"keypair": {{"name": "imp", "public_key": "{ED25519}"}}}}"#);
+    assert!(api::handle(import.as_bytes(), &ctx, &free, &mut keys).is_ok());
+    let taken = |_: &str, n: &str| n == "gen";
+    let f = api::handle(br#"{"keypair": {"name": "gen"}}"#, &ctx, &taken, &mut keys).unwrap_err();
+    assert_eq!(f.status(), 409);
+    let bad = br#"{"keypair": {"name": ""}}"#;
+    assert_eq!(
+        api::handle(bad, &ctx, &free, &mut keys)
+            .unwrap_err()
+            .status(),
+        400
+    );
+    let at_2_92 = Context::new("u1", mv(92));
+    let f = api::handle(
+        br#"{"keypair": {"name": "gen"}}"#,
+        &at_2_92,
+        &free,
+        &mut keys,
+    );
+    assert_eq!(f.unwrap_err().status(), 400);
+    assert_eq!(keys.given.get(), 1);
+}
+
+#[test]
+fn a_key_source_that_gives_another_key_is_a_500() {
+    let ctx = Context::new("u1", mv(2));
+    let body = br#"{"keypair": {"name": "gen"}}"#;
+    // Another comment than the one asked for.
+    let mut keys = NovaKey {
+        given: Cell::new(0),
+        comment: Some("someone-else"),
+    };
+    let f = api::handle(body, &ctx, &free, &mut keys).unwrap_err();
+    assert_eq!(f.status(), 500);
+    assert_eq!(
+        f.error(),
+        Some(&Error::KeySourceMismatch {
+            expected_bits: 2048,
+            bits: 2048
+        })
+    );
+    assert!(!f.to_json().contains("PRIVATE"));
+    // Another size.
+    struct Big;
+    impl api::KeySource for Big {
+        fn rsa_key(&mut self, _: usize, comment: &str) -> Result<keypairs::GeneratedKey, Error> {
+            keypairs::generate_rsa(&mut rng(), 3072, comment)
+        }
+    }
+    let f = api::handle(body, &ctx, &free, &mut Big).unwrap_err();
+    assert_eq!(f.status(), 500);
+    assert_eq!(f.error().map(Error::kind), Some("key_source_mismatch"));
+    // A source's own error is kept.
+    struct Dry;
+    impl api::KeySource for Dry {
+        fn rsa_key(&mut self, _: usize, _: &str) -> Result<keypairs::GeneratedKey, Error> {
+            Err(Error::Crypto)
+        }
+    }
+    let f = api::handle(body, &ctx, &free, &mut Dry).unwrap_err();
+    assert_eq!(f.status(), 500);
+    assert_eq!(f.error(), Some(&Error::Crypto));
+}
+
 #[test]
 fn create_from_2_92_is_refused() {
     let f = run(br#"{"keypair": {"name": "foo"}}"#, 92).unwrap_err();

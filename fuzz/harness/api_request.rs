@@ -2,18 +2,51 @@
 //! (`fuzz_targets/api_request.rs`) and the corpus replay test (`tests/fuzz_corpus.rs`).
 //!
 //! Each input is one body, sent at microversions 2.1, 2.2, 2.9, 2.10, 2.91 and 2.92 through
-//! `api::handle` with a store in which only the name `taken` exists. No key is ever generated:
-//! the RNG refuses to give bytes, so a create request that gets as far as generation ends in a
-//! 500 with `Error::Crypto`, after the schema, policy and name checks ran.
+//! `api::handle` with a store in which only the name `taken` exists. No key is generated per
+//! input: creates take a fixed 2048-bit key, generated once per process and reloaded from its
+//! PKCS#1 PEM for each create ([`FixedKey`], an `api::KeySource`). Each body is also sent once
+//! with a key source that always fails ([`NoRng`], an RNG that gives no bytes).
 //!
 //! - `handle` = `parse_body` then `create_or_import` (same outcome), and the typed request
 //!   survives a JSON round trip (`serde_json` out, `parse_body` in).
 //! - The reply is JSON: a fault is `{"<key>": {"code": <status>, "message": ...}}`.
-//! - Success is an import: status 200 below 2.2, 201 from 2.2; the public key echoed verbatim;
-//!   an SSH key's fingerprint is the import parser's MD5 of it; no private key.
-//! - 409 only for the name `taken`; 500 only for a create.
+//! - Success: status 200 below 2.2, 201 from 2.2. An import echoes the public key verbatim, an
+//!   SSH key's fingerprint is the import parser's MD5 of it, and no private key comes back. A
+//!   create (below 2.92, SSH type) returns the fixed key as `ssh-rsa ... Generated-by-Nova`,
+//!   its MD5 fingerprint, and a PKCS#1 PEM private key that reloads to the same public line.
+//! - 409 only for the name `taken`; never a 500 with a working key source; with the failing
+//!   source, exactly the bodies that created a key end in a 500 (`Error::Crypto`) and every
+//!   other body gets the same reply.
 
-use keypairs::api::{self, Context, CreateKeypairRequest, KeypairType, Microversion, Reply};
+use std::sync::OnceLock;
+
+use keypairs::api::{
+    self, Context, CreateKeypairRequest, KeySource, KeypairType, Microversion, Reply,
+};
+use keypairs::{Error, GeneratedKey};
+use rand_chacha::rand_core::SeedableRng as _;
+use zeroize::Zeroizing;
+
+/// The fixed key's PKCS#1 PEM, generated once per process from a seeded RNG.
+fn fixed_pem() -> &'static str {
+    static PEM: OnceLock<Zeroizing<String>> = OnceLock::new();
+    PEM.get_or_init(|| {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0x6170_695f_7265_7175);
+        keypairs::generate_rsa(&mut rng, 2048, "")
+            .and_then(GeneratedKey::into_private_pem)
+            .expect("generation works")
+    })
+}
+
+/// A key source that hands out the fixed key, reloaded with the asked comment each time.
+struct FixedKey;
+
+impl KeySource for FixedKey {
+    fn rsa_key(&mut self, bits: usize, comment: &str) -> Result<GeneratedKey, Error> {
+        assert_eq!(bits, 2048, "the API asks for 2048 bits");
+        GeneratedKey::from_pkcs1_pem(fixed_pem(), comment)
+    }
+}
 
 /// An RNG that never gives a byte: generation fails at once with `Error::Crypto`.
 struct NoRng;
@@ -63,11 +96,29 @@ pub fn check(data: &[u8]) {
         let mv = Microversion::new(minor).expect("a supported microversion");
         check_at(data, mv);
     }
+    check_failing_source(data, Microversion::V2_1);
+}
+
+/// With a key source that fails, the reply is the working source's, except that a create is a
+/// 500 carrying the source's error.
+fn check_failing_source(body: &[u8], mv: Microversion) {
+    let ctx = Context::new("caller", mv);
+    let working = api::handle(body, &ctx, &name_taken, &mut FixedKey);
+    let failing = api::handle(body, &ctx, &name_taken, &mut NoRng);
+    if working.as_ref().is_ok_and(api::Created::is_generated) {
+        let fault = failing.expect_err("a create without randomness succeeded");
+        assert_eq!(fault.status(), 500, "failing source: status");
+        assert_eq!(fault.error(), Some(&Error::Crypto), "failing source: error");
+    } else {
+        let (working, failing) = (Reply::from(working), Reply::from(failing));
+        assert_eq!(working.status, failing.status, "failing source: status");
+        assert_eq!(working.body, failing.body, "failing source: body");
+    }
 }
 
 fn check_at(body: &[u8], mv: Microversion) {
     let ctx = Context::new("caller", mv);
-    let outcome = api::handle(body, &ctx, &name_taken, &mut NoRng);
+    let outcome = api::handle(body, &ctx, &name_taken, &mut FixedKey);
 
     // handle = parse_body + create_or_import.
     let parsed = api::parse_body(body, &ctx);
@@ -78,9 +129,9 @@ fn check_at(body: &[u8], mv: Microversion) {
                 request,
                 &ctx,
                 &name_taken,
-                &mut NoRng,
+                &mut FixedKey,
             ));
-            let direct = Reply::from(api::handle(body, &ctx, &name_taken, &mut NoRng));
+            let direct = Reply::from(api::handle(body, &ctx, &name_taken, &mut FixedKey));
             assert_eq!(
                 again.status, direct.status,
                 "handle vs create_or_import: status"
@@ -107,18 +158,7 @@ fn check_at(body: &[u8], mv: Microversion) {
                 let request = parsed.as_ref().expect("a conflict has a parsed body");
                 assert_eq!(request.keypair.name, "taken", "409 for a free name");
             }
-            if status == 500 {
-                let request = parsed.as_ref().expect("a 500 has a parsed body");
-                assert!(request.keypair.public_key.is_none(), "500 on an import");
-                assert_eq!(
-                    fault.error(),
-                    Some(&keypairs::Error::Crypto),
-                    "500 not from the RNG"
-                );
-            }
-            if fault.error().is_some_and(|e| *e == keypairs::Error::Crypto) {
-                assert_eq!(status, 500, "RNG failure without a 500");
-            }
+            assert_ne!(status, 500, "a 500 with a working key source");
         }
     }
 
@@ -163,22 +203,8 @@ fn check_created(request: &CreateKeypairRequest, created: &api::Created, ctx: &C
         200
     };
     assert_eq!(created.status(), expected_status, "success status");
-    assert!(
-        !created.is_generated(),
-        "a key was generated without randomness"
-    );
     let kp = &created.response().keypair;
-    let given = request
-        .keypair
-        .public_key
-        .as_deref()
-        .expect("a success is an import");
-    assert_eq!(
-        kp.public_key, given,
-        "the public key is not echoed verbatim"
-    );
     assert_eq!(kp.name, request.keypair.name, "name");
-    assert!(kp.private_key.is_none(), "an import returned a private key");
     let owner = request
         .keypair
         .user_id
@@ -191,6 +217,16 @@ fn check_created(request: &CreateKeypairRequest, created: &api::Created, ctx: &C
         ctx.microversion >= Microversion::V2_2,
         "type field presence"
     );
+    let Some(given) = request.keypair.public_key.as_deref() else {
+        check_generated(request, created, ctx);
+        return;
+    };
+    assert!(!created.is_generated(), "an import generated a key");
+    assert_eq!(
+        kp.public_key, given,
+        "the public key is not echoed verbatim"
+    );
+    assert!(kp.private_key.is_none(), "an import returned a private key");
     match request.keypair.key_type.unwrap_or_default() {
         KeypairType::Ssh => {
             let key = keypairs::parse_public_key_with(given.as_bytes(), &ctx.policy)
@@ -210,4 +246,44 @@ fn check_created(request: &CreateKeypairRequest, created: &api::Created, ctx: &C
             );
         }
     }
+}
+
+/// A create: the fixed key, with Nova's comment, its fingerprint and its private key.
+fn check_generated(request: &CreateKeypairRequest, created: &api::Created, ctx: &Context<'_>) {
+    assert!(
+        ctx.microversion < Microversion::V2_92,
+        "a create from 2.92 on"
+    );
+    assert_eq!(
+        request.keypair.key_type.unwrap_or_default(),
+        KeypairType::Ssh,
+        "an x509 create"
+    );
+    assert!(created.is_generated(), "a create without a private key");
+    let kp = &created.response().keypair;
+    let expected = GeneratedKey::from_pkcs1_pem(fixed_pem(), "Generated-by-Nova")
+        .expect("the fixed key reloads");
+    assert_eq!(
+        kp.public_key,
+        expected.public_line(),
+        "the created public key"
+    );
+    assert_eq!(
+        kp.fingerprint,
+        expected.md5_fingerprint().to_string(),
+        "the created key's fingerprint"
+    );
+    assert_eq!(
+        created.public_key(),
+        Some(expected.public_key()),
+        "the created parsed key"
+    );
+    let private = kp.private_key.as_ref().expect("a private key");
+    let reloaded = GeneratedKey::from_pkcs1_pem(private.secret_pem(), "Generated-by-Nova")
+        .expect("the private key is PKCS#1 PEM");
+    assert_eq!(
+        reloaded.public_line(),
+        kp.public_key,
+        "the private key does not match the public key"
+    );
 }
