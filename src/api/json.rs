@@ -199,14 +199,11 @@ impl<'de> Visitor<'de> for JsonVisitor {
     }
 }
 
-/// Whether Python's `str.isprintable()` holds for `c` (used by `repr()`): everything but the
-/// categories Cc, Cf, Cs, Co, Cn, Zl, Zp and Zs, except that SPACE is printable.
-pub(crate) fn py_is_printable(c: char) -> bool {
-    if c == ' ' {
-        return true;
-    }
-    !matches!(
-        get_general_category(c),
+/// Whether a category is one both Python's `str.isprintable()` and Nova's name format count as
+/// unprintable: Cc, Cf, Cs, Co, Cn, Zl and Zp (Python also excludes Zs, bar SPACE).
+pub(crate) const fn is_unprintable_category(category: GeneralCategory) -> bool {
+    matches!(
+        category,
         GeneralCategory::Control
             | GeneralCategory::Format
             | GeneralCategory::Surrogate
@@ -214,8 +211,16 @@ pub(crate) fn py_is_printable(c: char) -> bool {
             | GeneralCategory::Unassigned
             | GeneralCategory::LineSeparator
             | GeneralCategory::ParagraphSeparator
-            | GeneralCategory::SpaceSeparator
     )
+}
+
+/// Whether Python's `str.isprintable()` holds for `c` (used by `repr()`): everything but the
+/// categories Cc, Cf, Cs, Co, Cn, Zl, Zp and Zs, except that SPACE is printable.
+pub(crate) fn py_is_printable(c: char) -> bool {
+    match get_general_category(c) {
+        GeneralCategory::SpaceSeparator => c == ' ',
+        category => !is_unprintable_category(category),
+    }
 }
 
 /// Python's `repr()` of a string.

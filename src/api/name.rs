@@ -15,7 +15,7 @@
 use unicode_general_category::{GeneralCategory, get_general_category};
 
 use super::Microversion;
-use super::json::py_repr_str;
+use super::json::{is_unprintable_category, py_repr_str};
 
 /// Longest name, in characters (`name` is VARCHAR(255) in Nova's database).
 pub const MAX_NAME_LEN: usize = 255;
@@ -67,16 +67,7 @@ fn nova_printable(c: char) -> bool {
     if u32::from(c) >= 0xFFFF {
         return false;
     }
-    !matches!(
-        get_general_category(c),
-        GeneralCategory::Control
-            | GeneralCategory::Format
-            | GeneralCategory::Surrogate
-            | GeneralCategory::PrivateUse
-            | GeneralCategory::Unassigned
-            | GeneralCategory::LineSeparator
-            | GeneralCategory::ParagraphSeparator
-    )
+    !is_unprintable_category(get_general_category(c))
 }
 
 fn pattern_ok(name: &str, microversion: Microversion) -> bool {
