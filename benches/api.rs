@@ -1,14 +1,17 @@
 //! The API's pure entry point, `keypairs::api::handle`, end to end (body bytes in, status and
 //! JSON body out): one import request (an RSA-2048 and an Ed25519 key) and one create request
-//! (a 2048-bit RSA key from a seeded RNG, PKCS#1 PEM in the body).
+//! (a 2048-bit RSA key from a seeded RNG, PKCS#1 PEM in the body), and the same create with the
+//! key made ahead of time (an `api::KeySource` that hands out a ready key, as a pool would): the
+//! API's own cost without generation.
 //!
 //! `cargo test` runs each routine once (criterion's test mode) after checking the replies.
 
 use std::hint::black_box;
 use std::time::{Duration, SystemTime};
 
-use criterion::{Criterion, SamplingMode};
-use keypairs::api::{self, Context, Microversion, Reply};
+use criterion::{BatchSize, Criterion, SamplingMode};
+use keypairs::api::{self, Context, KeySource, Microversion, Reply};
+use keypairs::{Error, GeneratedKey};
 use rand_chacha::rand_core::SeedableRng as _;
 
 #[path = "support/report.rs"]
@@ -27,6 +30,34 @@ fn request(body: &[u8], microversion: Microversion, seed: u64) -> Reply {
     let ctx = Context::new("user", microversion);
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     Reply::from(api::handle(body, &ctx, &store, &mut rng))
+}
+
+/// A key made ahead of time, handed out once (what a pool of pre-generated keys does).
+struct Ready(Option<GeneratedKey>);
+
+impl KeySource for Ready {
+    fn rsa_key(&mut self, _bits: usize, _comment: &str) -> Result<GeneratedKey, Error> {
+        self.0.take().ok_or(Error::Crypto)
+    }
+}
+
+/// A ready 2048-bit key with Nova's comment (reloaded from one generated PEM: setup, not timed).
+fn ready_key(pem: &str) -> Ready {
+    Ready(Some(
+        GeneratedKey::from_pkcs1_pem(pem, keypairs::NOVA_COMMENT).expect("the PEM reloads"),
+    ))
+}
+
+fn pem() -> zeroize::Zeroizing<String> {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(42);
+    keypairs::generate_rsa(&mut rng, 2048, "")
+        .and_then(GeneratedKey::into_private_pem)
+        .expect("generation works")
+}
+
+fn create_ready(pem: &str) -> Reply {
+    let ctx = Context::new("user", create_version());
+    Reply::from(api::handle(CREATE, &ctx, &store, &mut ready_key(pem)))
 }
 
 /// Create is offered below 2.92 (from 2.92 on a public key is required).
@@ -52,6 +83,9 @@ fn check_replies() {
     let reply = request(CREATE, create_version(), 1);
     assert_eq!(reply.status, 201, "create");
     assert!(reply.body.contains("-----BEGIN RSA PRIVATE KEY-----"));
+    let reply = create_ready(&pem());
+    assert_eq!(reply.status, 201, "create with a ready key");
+    assert!(reply.body.contains("-----BEGIN RSA PRIVATE KEY-----"));
 }
 
 fn bench_api(c: &mut Criterion) {
@@ -61,6 +95,15 @@ fn bench_api(c: &mut Criterion) {
     });
     group.bench_function("import-ed25519", |b| {
         b.iter(|| request(black_box(IMPORT_ED25519), Microversion::LATEST, 0));
+    });
+    let pem = pem();
+    let ctx = Context::new("user", create_version());
+    group.bench_function("create-ready-key", |b| {
+        b.iter_batched(
+            || ready_key(&pem),
+            |mut keys| Reply::from(api::handle(black_box(CREATE), &ctx, &store, &mut keys)),
+            BatchSize::SmallInput,
+        );
     });
     group.finish();
 
@@ -89,7 +132,7 @@ fn main() {
         report::print_table(
             "API requests through api::handle",
             started,
-            &["import-rsa-2048", "import-ed25519"],
+            &["import-rsa-2048", "import-ed25519", "create-ready-key"],
             &["api"],
             |row, _| format!("api/{row}"),
         );
