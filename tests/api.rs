@@ -589,6 +589,19 @@ fn create_takes_its_key_from_a_key_source() {
 }
 
 #[test]
+fn parallel_key_source_gives_the_rngs_key() {
+    let body = br#"{"keypair": {"name": "gen"}}"#;
+    let ctx = Context::new("u1", mv(2));
+    let one = api::handle(body, &ctx, &free, &mut rng()).unwrap();
+    for threads in [0, 2] {
+        let mut r = rng();
+        let mut keys = api::Parallel::new(&mut r, threads);
+        let many = api::handle(body, &ctx, &free, &mut keys).unwrap();
+        assert_eq!(one.response(), many.response(), "{threads} threads");
+    }
+}
+
+#[test]
 fn a_key_source_that_gives_another_key_is_a_500() {
     let ctx = Context::new("u1", mv(2));
     let body = br#"{"keypair": {"name": "gen"}}"#;

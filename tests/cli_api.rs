@@ -294,7 +294,18 @@ fn help_has_examples_and_completions_work() {
 #[cfg(feature = "getrandom")]
 #[test]
 fn create_named_prints_the_body_and_keeps_the_private_key_in_a_0600_file() {
-    let out = keypairs(&["create", "--name", "gen", "--user-id", "u"], b"");
+    let out = keypairs(
+        &[
+            "create",
+            "--name",
+            "gen",
+            "--user-id",
+            "u",
+            "--threads",
+            "1",
+        ],
+        b"",
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let v = json_out(&out);
     assert!(
@@ -342,6 +353,10 @@ fn create_named_prints_the_body_and_keeps_the_private_key_in_a_0600_file() {
         b"",
     );
     assert_eq!(out.status.code(), Some(1));
+
+    // The API's key is 2048-bit RSA with Nova's comment: size, comment and format are not options.
+    let out = keypairs(&["create", "--name", "gen", "--bits", "4096"], b"");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 
     // 2.92: create is refused with Nova's schema message.
     let out = keypairs(&["create", "--name", "gen", "--microversion", "2.92"], b"");

@@ -90,7 +90,7 @@ pub(crate) fn run(args: &Args) -> ExitCode {
     let user_id = args.opts.user_id();
     let ctx = Context::new(&user_id, args.opts.microversion).with_max_body_len(args.max_body_len);
     let store = |_: &str, name: &str| names.contains(name);
-    let outcome = with_os_rng(|rng| api::handle(&body, &ctx, &store, rng));
+    let outcome = with_os_keys(0, |keys| api::handle(&body, &ctx, &store, keys));
     let (status, json) = match &outcome {
         Ok(created) => (created.status(), created.to_json()),
         Err(fault) => (fault.status(), zeroize::Zeroizing::new(fault.to_json())),
@@ -112,14 +112,11 @@ pub(crate) fn run(args: &Args) -> ExitCode {
 /// never overwritten) and the printed body leaves `private_key` out.
 ///
 /// Exit 0 on success; on a refusal the fault body on stdout, the reason on stderr, exit 1.
-#[allow(
-    dead_code,
-    reason = "called by `keypairs create --name` (wired in create.rs)"
-)]
 pub(crate) fn run_create_named(
     name: &str,
     opts: &ApiOpts,
     private_key_out: Option<&Path>,
+    threads: usize,
 ) -> ExitCode {
     let names = match opts.names() {
         Ok(n) => n,
@@ -129,7 +126,9 @@ pub(crate) fn run_create_named(
     let ctx = Context::new(&user_id, opts.microversion);
     let store = |_: &str, n: &str| names.contains(n);
     let request = CreateKeypairRequest::create(name);
-    let outcome = with_os_rng(|rng| api::create_or_import(&request, &ctx, &store, rng));
+    let outcome = with_os_keys(threads, |keys| {
+        api::create_or_import(&request, &ctx, &store, keys)
+    });
     match outcome {
         Ok(created) => {
             let Some(path) = private_key_out else {
@@ -189,15 +188,17 @@ pub(crate) fn read_bounded(path: Option<&Path>) -> Result<Vec<u8>, String> {
     Ok(buf)
 }
 
-/// Runs `f` with the operating system's RNG.
+/// Runs `f` with keys generated from the operating system's RNG on `threads` threads (0: one
+/// per core).
 #[cfg(feature = "getrandom")]
-pub(crate) fn with_os_rng<T>(f: impl FnOnce(&mut getrandom::SysRng) -> T) -> T {
-    f(&mut getrandom::SysRng)
+pub(crate) fn with_os_keys<T>(threads: usize, f: impl FnOnce(&mut dyn api::KeySource) -> T) -> T {
+    f(&mut api::Parallel::new(&mut getrandom::SysRng, threads))
 }
 
 /// Without the `getrandom` feature there is no RNG: generation fails (500), imports work.
 #[cfg(not(feature = "getrandom"))]
-pub(crate) fn with_os_rng<T>(f: impl FnOnce(&mut NoRng) -> T) -> T {
+pub(crate) fn with_os_keys<T>(threads: usize, f: impl FnOnce(&mut dyn api::KeySource) -> T) -> T {
+    let _ = threads;
     f(&mut NoRng)
 }
 

@@ -26,7 +26,7 @@ pub(crate) enum Format {
 /// {"public_key", "fingerprint", "fingerprint_sha256", "private_key" (only without a file)}.
 ///
 /// With --name it instead answers as `POST /os-keypairs` without public_key does (2048 bits,
-/// Generated-by-Nova, PEM) and prints the API's response body.
+/// Generated-by-Nova, PEM) and prints the API's response body (--threads still applies).
 ///
 /// Examples:
 ///   keypairs create --private-key-out ~/.ssh/nova_key
@@ -55,7 +55,7 @@ pub(crate) struct Args {
     #[arg(long, value_name = "N", default_value_t = 0)]
     threads: usize,
     /// Answer as the API does for a create of this key pair name (see above).
-    #[arg(long, conflicts_with_all = ["bits", "comment", "format", "json", "threads"])]
+    #[arg(long, conflicts_with_all = ["bits", "comment", "format", "json"])]
     name: Option<String>,
     #[command(flatten, next_help_heading = "With --name")]
     api: ApiOpts,
@@ -63,7 +63,12 @@ pub(crate) struct Args {
 
 pub(crate) fn run(args: &Args) -> ExitCode {
     if let Some(name) = &args.name {
-        return crate::api::run_create_named(name, &args.api, args.private_key_out.as_deref());
+        return crate::api::run_create_named(
+            name,
+            &args.api,
+            args.private_key_out.as_deref(),
+            args.threads,
+        );
     }
     if let Some(path) = &args.private_key_out {
         // Fail before the work; the file is created with `create_new` below all the same.

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use keypairs::api::{self, Context, CreateKeypairRequest, Fault, KeypairType};
 
-use crate::api::{ApiOpts, fail, print_created, print_fault, read_bounded, with_os_rng};
+use crate::api::{ApiOpts, fail, print_created, print_fault, read_bounded, with_os_keys};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum TypeArg {
@@ -67,7 +67,9 @@ pub(crate) fn run(args: &Args) -> ExitCode {
         TypeArg::X509 => KeypairType::X509,
     });
     let store = |_: &str, name: &str| names.contains(name);
-    match with_os_rng(|rng| api::create_or_import(&request, &ctx, &store, rng)) {
+    match with_os_keys(1, |keys| {
+        api::create_or_import(&request, &ctx, &store, keys)
+    }) {
         Ok(created) => print_created(&created),
         Err(fault) => print_fault(&fault),
     }
