@@ -4,11 +4,12 @@
 //! caller's own store answers whether a name is taken ([`KeypairStore`]).
 //!
 //! One call serves a route: [`handle`] takes the raw body, a [`Context`] (caller's user id,
-//! microversion, limits), the store and a [`KeySource`] (an RNG, or keys made ahead), and returns [`Created`] (status 200 below 2.2,
-//! 201 from 2.2) or a [`Fault`] (status, Nova's envelope, and the precise reason). [`Reply`] turns
-//! either into a status and a JSON body. The steps are also offered one by one: [`parse_body`]
-//! (bounded, Nova-exact schema validation) and [`create_or_import`] (on a typed
-//! [`CreateKeypairRequest`], for callers whose framework already parsed the JSON).
+//! microversion, limits), the store and a [`KeySource`] (an RNG, or keys made ahead), and
+//! returns [`Created`] (status 200 below 2.2, 201 from 2.2) or a [`Fault`] (status, Nova's
+//! envelope, and the precise reason). [`Reply`] turns either into a status and a JSON body. The
+//! steps are also offered one by one: [`parse_body`] (bounded, Nova-exact schema validation)
+//! and [`create_or_import`] (on a typed [`CreateKeypairRequest`], for callers whose framework
+//! already parsed the JSON).
 //!
 //! ```
 //! use std::collections::HashSet;
@@ -86,7 +87,7 @@ use crate::generate::{
     DEFAULT_RSA_BITS, GeneratedKey, NOVA_COMMENT, PrivateKeyFormat, generate_rsa,
     generate_rsa_parallel,
 };
-use crate::key::{KeyType, PublicKey};
+use crate::key::PublicKey;
 use crate::parse::parse_public_key_with;
 use crate::policy::Policy;
 
@@ -193,7 +194,9 @@ impl<F: Fn(&str, &str) -> bool + ?Sized> KeypairStore for F {
 ///     fn rsa_key(&mut self, bits: usize, comment: &str) -> Result<GeneratedKey, Error> {
 ///         // Only keys of the asked size; generate on the spot when the pool is dry.
 ///         match self.0.pop() {
-///             Some(key) if key.bits() as usize == bits && key.public_key().comment() == comment => Ok(key),
+///             Some(key) if key.bits() as usize == bits && key.public_key().comment() == comment => {
+///                 Ok(key)
+///             }
 ///             _ => keypairs::generate_rsa_os(bits, comment),
 ///         }
 ///     }
@@ -378,8 +381,8 @@ pub fn parse_body(body: &[u8], ctx: &Context<'_>) -> Result<CreateKeypairRequest
 /// Import (`public_key` present, even empty): the key is checked with the import parser under
 /// `ctx.policy` and echoed verbatim, with its MD5 fingerprint; `type: x509` takes a PEM
 /// certificate and gives its SHA-1 fingerprint. Create (no `public_key`, below 2.92): a
-/// 2048-bit RSA key from `keys` (an RNG or another [`KeySource`]), `ssh-rsa ... Generated-by-Nova`, and the PKCS#1 PEM private key,
-/// returned this once.
+/// 2048-bit RSA key from `keys` (an RNG or another [`KeySource`]), `ssh-rsa ...
+/// Generated-by-Nova`, and the PKCS#1 PEM private key, returned this once.
 ///
 /// # Errors
 /// As [`handle`], less the body-level faults.
@@ -490,10 +493,8 @@ where
 fn new_key<K: KeySource + ?Sized>(keys: &mut K) -> Result<GeneratedKey, Error> {
     let key = keys.rsa_key(DEFAULT_RSA_BITS, NOVA_COMMENT)?;
     let public = key.public_key();
-    if public.key_type() != KeyType::Rsa
-        || public.bits() as usize != DEFAULT_RSA_BITS
-        || public.comment() != NOVA_COMMENT
-    {
+    // A `GeneratedKey` is always RSA: size and comment are what a source can get wrong.
+    if public.bits() as usize != DEFAULT_RSA_BITS || public.comment() != NOVA_COMMENT {
         return Err(Error::KeySourceMismatch {
             expected_bits: DEFAULT_RSA_BITS,
             bits: public.bits(),
