@@ -4,9 +4,9 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use keypairs::{GeneratedKey, NOVA_COMMENT, PrivateKeyFormat};
+use keypairs::{NOVA_COMMENT, PrivateKeyFormat};
 
-use crate::api::{ApiOpts, fail};
+use crate::api::{ApiOpts, fail, with_os_keys};
 use crate::fingerprint::error_json;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -62,6 +62,15 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: &Args) -> ExitCode {
+    if let Some(path) = &args.private_key_out {
+        // Fail before the work; the file is created with `create_new` all the same.
+        if std::fs::symlink_metadata(path).is_ok() {
+            return fail(&format!(
+                "{} exists: refusing to overwrite it",
+                path.display()
+            ));
+        }
+    }
     if let Some(name) = &args.name {
         return crate::api::run_create_named(
             name,
@@ -70,16 +79,7 @@ pub(crate) fn run(args: &Args) -> ExitCode {
             args.threads,
         );
     }
-    if let Some(path) = &args.private_key_out {
-        // Fail before the work; the file is created with `create_new` below all the same.
-        if std::fs::symlink_metadata(path).is_ok() {
-            return fail(&format!(
-                "{} exists: refusing to overwrite it",
-                path.display()
-            ));
-        }
-    }
-    let key = match generate(args) {
+    let key = match with_os_keys(args.threads, |keys| keys.rsa_key(args.bits, &args.comment)) {
         Ok(k) => k,
         Err(e) => {
             if args.json {
@@ -136,23 +136,6 @@ struct Output<'a> {
     fingerprint_sha256: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     private_key: Option<&'a str>,
-}
-
-fn generate(args: &Args) -> keypairs::Result<GeneratedKey> {
-    #[cfg(feature = "getrandom")]
-    {
-        keypairs::generate_rsa_parallel(
-            &mut getrandom::SysRng,
-            args.bits,
-            &args.comment,
-            args.threads,
-        )
-    }
-    #[cfg(not(feature = "getrandom"))]
-    {
-        let _ = args;
-        Err(keypairs::Error::Crypto)
-    }
 }
 
 /// Writes the private key to a new file only its owner can read; on failure nothing is left.
