@@ -55,9 +55,10 @@ fn pem() -> zeroize::Zeroizing<String> {
         .expect("generation works")
 }
 
-fn create_ready(pem: &str) -> Reply {
+/// A create whose key comes from `keys`.
+fn create_with(keys: &mut Ready) -> Reply {
     let ctx = Context::new("user", create_version());
-    Reply::from(api::handle(CREATE, &ctx, &store, &mut ready_key(pem)))
+    Reply::from(api::handle(black_box(CREATE), &ctx, &store, keys))
 }
 
 /// Create is offered below 2.92 (from 2.92 on a public key is required).
@@ -65,7 +66,7 @@ fn create_version() -> Microversion {
     Microversion::new(91).expect("2.91 exists")
 }
 
-fn check_replies() {
+fn check_replies(pem: &str) {
     let reply = request(IMPORT_RSA, Microversion::LATEST, 1);
     assert_eq!(reply.status, 201, "RSA import");
     assert!(
@@ -83,12 +84,12 @@ fn check_replies() {
     let reply = request(CREATE, create_version(), 1);
     assert_eq!(reply.status, 201, "create");
     assert!(reply.body.contains("-----BEGIN RSA PRIVATE KEY-----"));
-    let reply = create_ready(&pem());
+    let reply = create_with(&mut ready_key(pem));
     assert_eq!(reply.status, 201, "create with a ready key");
     assert!(reply.body.contains("-----BEGIN RSA PRIVATE KEY-----"));
 }
 
-fn bench_api(c: &mut Criterion) {
+fn bench_api(c: &mut Criterion, pem: &str) {
     let mut group = c.benchmark_group("api");
     group.bench_function("import-rsa-2048", |b| {
         b.iter(|| request(black_box(IMPORT_RSA), Microversion::LATEST, 0));
@@ -96,12 +97,10 @@ fn bench_api(c: &mut Criterion) {
     group.bench_function("import-ed25519", |b| {
         b.iter(|| request(black_box(IMPORT_ED25519), Microversion::LATEST, 0));
     });
-    let pem = pem();
-    let ctx = Context::new("user", create_version());
     group.bench_function("create-ready-key", |b| {
         b.iter_batched(
-            || ready_key(&pem),
-            |mut keys| Reply::from(api::handle(black_box(CREATE), &ctx, &store, &mut keys)),
+            || ready_key(pem),
+            |mut keys| create_with(&mut keys),
             BatchSize::SmallInput,
         );
     });
@@ -124,9 +123,10 @@ fn bench_api(c: &mut Criterion) {
 
 fn main() {
     let started = SystemTime::now();
-    check_replies();
+    let pem = pem();
+    check_replies(&pem);
     let mut c = Criterion::default().configure_from_args();
-    bench_api(&mut c);
+    bench_api(&mut c, &pem);
     c.final_summary();
     if report::bench_mode() {
         report::print_table(

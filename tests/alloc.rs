@@ -36,29 +36,27 @@ fn grew(by: usize) {
     PEAK.fetch_max(now, Relaxed);
 }
 
+/// Counts a new block of `size` bytes at `p` (none if the allocation failed); gives `p` back.
+fn counted(p: *mut u8, size: usize) -> *mut u8 {
+    if !p.is_null() {
+        ALLOCS.fetch_add(1, Relaxed);
+        TOTAL.fetch_add(size, Relaxed);
+        grew(size);
+    }
+    p
+}
+
 // SAFETY: every method forwards to `System` with the caller's arguments unchanged; the counters
 // are plain atomics and never touch the memory.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: forwarded as is.
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            ALLOCS.fetch_add(1, Relaxed);
-            TOTAL.fetch_add(layout.size(), Relaxed);
-            grew(layout.size());
-        }
-        p
+        counted(unsafe { System.alloc(layout) }, layout.size())
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: forwarded as is.
-        let p = unsafe { System.alloc_zeroed(layout) };
-        if !p.is_null() {
-            ALLOCS.fetch_add(1, Relaxed);
-            TOTAL.fetch_add(layout.size(), Relaxed);
-            grew(layout.size());
-        }
-        p
+        counted(unsafe { System.alloc_zeroed(layout) }, layout.size())
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
