@@ -19,7 +19,9 @@ use crate::key::PublicKey;
 use crate::policy::Policy;
 use crate::wire::{put_mpint, put_string};
 
+mod montgomery;
 mod primes;
+mod sieve;
 
 /// Key size used when none is given (Nova's `crypto.generate_key_pair(bits=2048)`).
 pub const DEFAULT_RSA_BITS: usize = 2048;
@@ -248,12 +250,8 @@ fn private_key<const L: usize, R: rand_core::TryCryptoRng + ?Sized>(
         let [p, q] = primes.as_slice() else {
             return Err(Error::Crypto);
         };
-        let distance = Zeroizing::new(if **p > **q {
-            p.wrapping_sub(q)
-        } else {
-            q.wrapping_sub(p)
-        });
-        if distance.bit_width_vartime() <= half_bits - 100 {
+        // Only whether a pair is refused is revealed (with probability far below 2^-90).
+        if primes::distance_bits(p, q) <= half_bits - 100 {
             continue;
         }
         let Ok(key) = rsa::PrivateKey::from_p_q(

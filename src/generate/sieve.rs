@@ -1,0 +1,284 @@
+//! The sieve of the prime search: from a secret random start, the odd numbers `start + 2 i`
+//! (i = 0, 1, 2, ...) that have no odd prime factor below [`SIEVE_BOUND`] and are not
+//! `1 mod e`, in order.
+//!
+//! It only removes numbers that cannot be the answer (multiples of a small prime, which are
+//! composite because every candidate is far above the bound, and `p = 1 mod e`, for which
+//! `gcd(e, p - 1) != 1`), so the first prime it lets through is the first admissible prime at or
+//! after `start`, whatever the bound.
+//!
+//! Constant time in the start: the residues `start mod p` come from Barrett reductions (no
+//! division), and each window of 64 candidates is marked from every prime's offset with shifts
+//! and masks, never by indexing memory with an offset. What is observable is which candidates
+//! survive (the primality tests that follow take visible time), as in every incremental search.
+
+use std::sync::OnceLock;
+
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use super::montgomery::Limbs;
+
+/// Odd primes below this bound are sieved out (about 23 000 primes). Below 2^32 (residues are
+/// reduced 32 bits at a time in a `u64`).
+pub(crate) const SIEVE_BOUND: u32 = 1 << 18;
+
+/// Candidates per window (one `u64` of marks).
+const WINDOW: u64 = 64;
+
+/// Windows a sieve scans before it gives up: 2^22 candidates (prime gaps at 1024 bits and up
+/// are some thousands).
+const MAX_WINDOWS: u64 = 1 << 16;
+
+/// One small prime (or the exponent) with its precomputed, public constants.
+#[derive(Clone, Copy, Debug)]
+struct SmallPrime {
+    p: u32,
+    /// `floor(2^64 / p)`, for Barrett reduction.
+    barrett: u64,
+    /// `(-64) mod p`: how a multiple's offset moves from one window to the next.
+    step: u32,
+    /// Bits `0, p, 2p, ...` below 64: the multiples inside one window.
+    pattern: u64,
+}
+
+impl SmallPrime {
+    fn new(p: u32) -> Self {
+        let p64 = u64::from(p);
+        let mut pattern = 0u64;
+        let mut k = 0u64;
+        while k < 64 {
+            pattern |= 1 << k;
+            k += p64;
+        }
+        Self {
+            p,
+            barrett: u64::MAX / p64,
+            step: u32::try_from((p64 - 64 % p64) % p64).unwrap_or(0),
+            pattern,
+        }
+    }
+
+    /// `x mod p` for any `x < 2^64`, without division.
+    #[inline(always)]
+    fn reduce(&self, x: u64) -> u64 {
+        let p = u64::from(self.p);
+        let q = ((u128::from(x) * u128::from(self.barrett)) >> 64) as u64;
+        let r = x.wrapping_sub(q.wrapping_mul(p)); // in [0, 2p)
+        let ge = 1 ^ (r.wrapping_sub(p) >> 63);
+        r - (p & ge.wrapping_neg())
+    }
+
+    /// `x mod p` of a multi-limb `x`, 32 bits at a time.
+    fn residue<const L: usize>(&self, x: &[u64; L]) -> u64 {
+        let mut r = 0u64;
+        for limb in x.iter().rev() {
+            r = self.reduce((r << 32) | (limb >> 32));
+            r = self.reduce((r << 32) | (limb & 0xffff_ffff));
+        }
+        r
+    }
+
+    /// The least `i >= 0` with `x + 2 i = target mod p` (p odd, `target < p`).
+    fn first_offset<const L: usize>(&self, x: &[u64; L], target: u64) -> u32 {
+        let p = u64::from(self.p);
+        let r = self.residue(x);
+        let u = target + p - r; // in [1, 2p)
+        let ge = 1 ^ (u.wrapping_sub(p) >> 63);
+        let u = u - (p & ge.wrapping_neg()); // (target - r) mod p
+        // u / 2 mod p: (u + p) / 2 when u is odd.
+        let half = (u + (p & (u & 1).wrapping_neg())) >> 1;
+        u32::try_from(half).unwrap_or(0) // < p < 2^32
+    }
+}
+
+/// Every odd prime below [`SIEVE_BOUND`] (public; computed once).
+fn small_primes() -> &'static [SmallPrime] {
+    static PRIMES: OnceLock<Vec<SmallPrime>> = OnceLock::new();
+    PRIMES.get_or_init(|| {
+        let n = SIEVE_BOUND as usize;
+        let mut composite = vec![false; n];
+        let mut primes = Vec::new();
+        for i in 3..n {
+            if composite[i] || i % 2 == 0 {
+                continue;
+            }
+            primes.push(SmallPrime::new(u32::try_from(i).unwrap_or(3)));
+            let mut j = i * i;
+            while j < n {
+                composite[j] = true;
+                j += i;
+            }
+        }
+        primes
+    })
+}
+
+/// The candidates after one secret start.
+pub(crate) struct Sieve<const L: usize> {
+    start: Limbs<L>,
+    /// Per small prime: the offset of its next multiple from the current window's first
+    /// candidate (secret: `start mod p` follows from it).
+    offsets: Zeroizing<Vec<u32>>,
+    exponent: SmallPrime,
+    /// Offset of the next candidate `= 1 mod e`.
+    exponent_offset: u32,
+    /// Number of the current window.
+    window: u64,
+    /// Survivors of the current window not handed out yet.
+    alive: u64,
+}
+
+impl<const L: usize> Drop for Sieve<L> {
+    fn drop(&mut self) {
+        self.exponent_offset.zeroize();
+        self.alive.zeroize();
+    }
+}
+
+/// `start` is a `Limbs` and `offsets` is `Zeroizing`; the rest is cleared by `Drop`.
+impl<const L: usize> ZeroizeOnDrop for Sieve<L> {}
+
+impl<const L: usize> Sieve<L> {
+    /// A sieve from `start` (odd, far above [`SIEVE_BOUND`]) for primes `p` with `p mod e != 1`
+    /// (`e` an odd prime).
+    pub(crate) fn new(start: Limbs<L>, exponent: u32) -> Self {
+        let primes = small_primes();
+        let mut offsets = Zeroizing::new(Vec::with_capacity(primes.len()));
+        for sp in primes {
+            offsets.push(sp.first_offset(&start.0, 0));
+        }
+        let exponent = SmallPrime::new(exponent);
+        let exponent_offset = exponent.first_offset(&start.0, 1);
+        let mut sieve = Self {
+            start,
+            offsets,
+            exponent,
+            exponent_offset,
+            window: 0,
+            alive: 0,
+        };
+        sieve.alive = sieve.mark();
+        sieve
+    }
+
+    /// The survivors of the current window, then every offset moves on to the next window.
+    fn mark(&mut self) -> u64 {
+        let mut composite = 0u64;
+        for (offset, sp) in self.offsets.iter_mut().zip(small_primes()) {
+            composite |= Self::mark_one(offset, sp);
+        }
+        composite |= Self::mark_one(&mut self.exponent_offset, &self.exponent);
+        !composite
+    }
+
+    #[inline(always)]
+    fn mark_one(offset: &mut u32, sp: &SmallPrime) -> u64 {
+        let o = u64::from(*offset);
+        let inside = o.wrapping_sub(WINDOW) >> 63; // o < 64
+        let marks = inside.wrapping_neg() & (sp.pattern << (o & 63));
+        let next = *offset + sp.step; // < 2p
+        let ge = 1 ^ (next.wrapping_sub(sp.p) >> 31);
+        *offset = next - (sp.p & ge.wrapping_neg());
+        marks
+    }
+
+    /// The next candidate: its index `i` (candidate = start + 2 i) and value. `None` after
+    /// [`MAX_WINDOWS`] windows.
+    pub(crate) fn next_candidate(&mut self) -> Option<(u64, Limbs<L>)> {
+        while self.alive == 0 {
+            self.window += 1;
+            if self.window >= MAX_WINDOWS {
+                return None;
+            }
+            self.alive = self.mark();
+        }
+        // Which candidates survive is observable anyway (each one is then tested).
+        let bit = u64::from(self.alive.trailing_zeros());
+        self.alive &= self.alive - 1;
+        let index = self.window * WINDOW + bit;
+        let mut value = Limbs::<L>(self.start.0);
+        let mut carry = 2 * index;
+        for limb in &mut value.0 {
+            let (sum, overflow) = limb.overflowing_add(carry);
+            *limb = sum;
+            carry = u64::from(overflow);
+        }
+        Some((index, value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crypto_bigint::{NonZero, U256, Uint};
+
+    fn uint<const L: usize>(x: &[u64; L]) -> Uint<L> {
+        Uint::from_words(*x)
+    }
+
+    #[test]
+    fn small_primes_are_the_odd_primes_below_the_bound() {
+        let primes = small_primes();
+        assert_eq!(primes.len(), 23_000 - 1); // pi(2^18) = 23 000, minus 2
+        assert_eq!(primes[0].p, 3);
+        assert_eq!(primes.last().map(|sp| sp.p), Some(262_139));
+    }
+
+    #[test]
+    fn barrett_reduction_is_exact() {
+        for sp in small_primes()
+            .iter()
+            .step_by(97)
+            .chain(small_primes().last())
+        {
+            let p = u64::from(sp.p);
+            for x in [
+                0,
+                1,
+                p - 1,
+                p,
+                p + 1,
+                u64::MAX,
+                u64::MAX - 1,
+                1 << 50,
+                (1 << 50) - 1,
+            ] {
+                assert_eq!(sp.reduce(x), x % p, "{x} mod {p}");
+            }
+            let x = [0x0123_4567_89ab_cdef_u64, u64::MAX, 7, 1 << 63];
+            let expected = uint(&x).rem_vartime(&NonZero::new(U256::from(p)).unwrap());
+            assert_eq!(sp.residue(&x), expected.as_words()[0]);
+        }
+    }
+
+    /// The sieve yields exactly the numbers `start + 2 i` with no small factor and not 1 mod e.
+    #[test]
+    fn survivors_are_exactly_the_unmarked_numbers() {
+        let start = [0x1234_5678_9abc_def1_u64, 0xfeed, 0, 0xC000_0000_0000_0000];
+        let e = 65537u64;
+        let mut sieve = Sieve::new(Limbs(start), 65537);
+        let mut expected = Vec::new();
+        for i in 0..2000u64 {
+            let c = uint(&start).wrapping_add(&U256::from(2 * i));
+            let small_factor = small_primes().iter().any(|sp| {
+                c.rem_vartime(&NonZero::new(U256::from(u64::from(sp.p))).unwrap()) == U256::ZERO
+            });
+            let one_mod_e = c.rem_vartime(&NonZero::new(U256::from(e)).unwrap()) == U256::ONE;
+            if !small_factor && !one_mod_e {
+                expected.push(i);
+            }
+        }
+        let got: Vec<u64> = std::iter::from_fn(|| sieve.next_candidate())
+            .take_while(|(i, _)| *i < 2000)
+            .map(|(i, value)| {
+                assert_eq!(
+                    uint(&value.0),
+                    uint(&start).wrapping_add(&U256::from(2 * i))
+                );
+                i
+            })
+            .collect();
+        assert_eq!(got, expected);
+        assert!(!expected.is_empty());
+    }
+}
