@@ -381,3 +381,74 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod timing {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    /// Least time of `f` over 15 tries (robust to a loaded machine).
+    fn min_time(mut f: impl FnMut()) -> Duration {
+        (0..15)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed()
+            })
+            .min()
+            .unwrap_or_default()
+    }
+
+    /// Rough per-operation timings (`cargo test --lib timing -- --ignored --nocapture`).
+    #[test]
+    #[ignore = "prints timings"]
+    fn timings() {
+        let p: crypto_bigint::U1024 = crypto_primes::random_prime(
+            &mut <rand_chacha::ChaCha20Rng as rand_core::SeedableRng>::from_seed([1; 32]),
+            crypto_primes::Flavor::Any,
+            1024,
+        );
+        let limbs = Limbs(p.to_words());
+        let m = Modulus::new(&limbs.0).unwrap();
+        let mul = min_time(|| {
+            let mut x = [3u64; 16];
+            let mut y = [0u64; 16];
+            for _ in 0..1000 {
+                m.mul(&mut y, &x, &x);
+                x = y;
+            }
+        });
+        println!("mul16: {:?}", mul / 1000);
+        println!("base2 1024: {:?}", min_time(|| assert!(m.base_two_test())));
+        let base = m.random_base(&[7; 16], 9);
+        println!(
+            "one random-base round 1024: {:?}",
+            min_time(|| assert!(m.strong_test(&base.0)))
+        );
+        println!(
+            "sieve setup: {:?}",
+            min_time(|| drop(Sieve::<16>::new(random_start(&[1; 32]), 65537)))
+        );
+        let mut sieve = Sieve::<16>::new(random_start(&[2; 32]), 65537);
+        println!(
+            "sieve, 31 survivors: {:?}",
+            min_time(|| {
+                for _ in 0..31 {
+                    sieve.next_candidate().unwrap();
+                }
+            })
+        );
+        let mut tests = 0;
+        for n in 0..20u8 {
+            let mut sieve = Sieve::<16>::new(random_start(&[n; 32]), 65537);
+            loop {
+                let (_, c) = sieve.next_candidate().unwrap();
+                tests += 1;
+                if crypto_primes::is_prime(crypto_primes::Flavor::Any, &Uint::from_words(c.0)) {
+                    break;
+                }
+            }
+        }
+        println!("tests per prime: {}", f64::from(tests) / 20.0);
+    }
+}

@@ -21,6 +21,10 @@ use super::montgomery::Limbs;
 /// Odd primes below this bound are sieved out (about 23 000 primes). Below 2^32 (residues are
 /// reduced 32 bits at a time in a `u64`).
 pub(crate) const SIEVE_BOUND: u32 = 1 << 18;
+const _: () = assert!(
+    SIEVE_BOUND <= 1 << 18,
+    "residues are shifted left by 46 bits"
+);
 
 /// Candidates per window (one `u64` of marks).
 const WINDOW: u64 = 64;
@@ -80,8 +84,12 @@ impl SmallPrime {
 
     /// The least `i >= 0` with `x + 2 i = target mod p` (p odd, `target < p`).
     fn first_offset<const L: usize>(&self, x: &[u64; L], target: u64) -> u32 {
+        self.offset_from_residue(self.residue(x), target)
+    }
+
+    /// The least `i >= 0` with `r + 2 i = target mod p` (`r, target < p`).
+    fn offset_from_residue(&self, r: u64, target: u64) -> u32 {
         let p = u64::from(self.p);
-        let r = self.residue(x);
         let u = target + p - r; // in [1, 2p)
         let ge = 1 ^ (u.wrapping_sub(p) >> 63);
         let u = u - (p & ge.wrapping_neg()); // (target - r) mod p
@@ -89,6 +97,25 @@ impl SmallPrime {
         let half = (u + (p & (u & 1).wrapping_neg())) >> 1;
         u32::try_from(half).unwrap_or(0) // < p < 2^32
     }
+}
+
+/// Bits per step when reducing a start modulo the small primes: `p < 2^18` leaves 46.
+const CHUNK_BITS: usize = 46;
+
+/// The 46-bit digits of `x`, least significant first (at most 45 for 32 limbs).
+fn chunks<const L: usize>(x: &[u64; L]) -> Zeroizing<[u64; 48]> {
+    let mut out = Zeroizing::new([0u64; 48]);
+    for (i, chunk) in out.iter_mut().enumerate() {
+        let bit = i * CHUNK_BITS;
+        let (limb, shift) = (bit / 64, bit % 64);
+        let lo = x.get(limb).map_or(0, |v| v >> shift);
+        let hi = match (shift, x.get(limb + 1)) {
+            (1.., Some(v)) => v << (64 - shift),
+            _ => 0,
+        };
+        *chunk = (lo | hi) & ((1 << CHUNK_BITS) - 1);
+    }
+    out
 }
 
 /// Every odd prime below [`SIEVE_BOUND`] (public; computed once).
@@ -143,9 +170,24 @@ impl<const L: usize> Sieve<L> {
     /// (`e` an odd prime).
     pub(crate) fn new(start: Limbs<L>, exponent: u32) -> Self {
         let primes = small_primes();
-        let mut offsets = Zeroizing::new(Vec::with_capacity(primes.len()));
-        for sp in primes {
-            offsets.push(sp.first_offset(&start.0, 0));
+        // Residues first, all primes side by side (independent chains), then offsets.
+        let mut offsets = Zeroizing::new(vec![0u32; primes.len()]);
+        let chunks = chunks(&start.0);
+        let chunks = chunks
+            .get(..(64 * L).div_ceil(CHUNK_BITS))
+            .unwrap_or_default();
+        // Blocks of primes small enough to stay in the L1 cache across all the chunks.
+        for (rs, sps) in offsets.chunks_mut(512).zip(primes.chunks(512)) {
+            for &chunk in chunks.iter().rev() {
+                for (r, sp) in rs.iter_mut().zip(sps) {
+                    // r < p < 2^18, so `r 2^46 + chunk` fits; the result is below p again.
+                    let x = (u64::from(*r) << CHUNK_BITS) | chunk;
+                    *r = sp.reduce(x) as u32;
+                }
+            }
+        }
+        for (o, sp) in offsets.iter_mut().zip(primes) {
+            *o = sp.offset_from_residue(u64::from(*o), 0);
         }
         let exponent = SmallPrime::new(exponent);
         let exponent_offset = exponent.first_offset(&start.0, 1);
