@@ -5,6 +5,7 @@
     python3 benches/compare-openssl.py              # runs `cargo bench --bench generate` first
     python3 benches/compare-openssl.py --no-cargo   # reuses the last criterion results
     python3 benches/compare-openssl.py --bits 2048 --runs 31
+    python3 benches/compare-openssl.py --interleave  # key by key against OpenSSL 4.0, 1 and 2 threads
 
 Measured here, per size, as medians over --runs keys:
   openssl      `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:N` (one process per key,
@@ -110,6 +111,79 @@ def time_ssh_keygen(bits, runs):
         return timed_runs(one, runs), "ssh-keygen (process start-up and file writes included)"
 
 
+def interleaved(sizes, runs_arg):
+    """Key by key, in one run: OpenSSL 4.0 (Python `cryptography`, this process) and this crate on
+    one and on two threads (`cargo bench --bench generate -- --serve`, which times each key
+    itself), rotating the order every round so that all three see the same load. Returns
+    {bits: (runs, {name: median seconds})}."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    proc = subprocess.Popen(
+        ["cargo", "bench", "--locked", "--bench", "generate", "--", "--serve"],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+    def ours(bits, threads, seed):
+        proc.stdin.write(f"{bits} {threads} {seed}\n")
+        proc.stdin.flush()
+        return int(proc.stdout.readline()) / 1e9
+
+    def openssl(bits, _seed):
+        t = time.perf_counter()
+        rsa.generate_private_key(public_exponent=65537, key_size=bits)
+        return time.perf_counter() - t
+
+    impls = {
+        "openssl": openssl,
+        "keypairs": lambda bits, seed: ours(bits, 1, seed),
+        "keypairs-2": lambda bits, seed: ours(bits, 2, seed),
+    }
+    out = {}
+    try:
+        for bits in sizes:
+            runs = runs_arg or {2048: 101, 3072: 41}.get(bits, 21)
+            print(f"interleaving {bits}-bit keys, {runs} rounds ...", file=sys.stderr)
+            for name, fn in impls.items():  # warm-up
+                fn(bits, 1)
+            times = {name: [] for name in impls}
+            names = list(impls)
+            for i in range(runs):
+                for name in names[i % 3 :] + names[: i % 3]:
+                    # Same seed for one and two threads: the same key, so their ratio is speed-up.
+                    times[name].append(impls[name](bits, 1000 + i))
+            out[bits] = (runs, {name: statistics.median(v) for name, v in times.items()})
+    finally:
+        proc.stdin.close()
+        proc.wait()
+    return out
+
+
+def print_interleaved(results):
+    print()
+    print("### RSA key generation, interleaved with OpenSSL 4.0 in one run (medians; ratio = keypairs / OpenSSL)")
+    print()
+    print("| bits | rounds | OpenSSL 4.0 (cryptography) | keypairs, 1 thread | ratio | keypairs, 2 threads | ratio |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for bits, (runs, m) in results.items():
+        o, k1, k2 = m["openssl"], m["keypairs"], m["keypairs-2"]
+        print(f"| {bits} | {runs} | {fmt(o)} | {fmt(k1)} | {k1 / o:.2f}x | {fmt(k2)} | {k2 / o:.2f}x |")
+    print()
+    try:
+        import cryptography
+        from cryptography.hazmat.backends.openssl.backend import backend
+
+        print(f"- cryptography {cryptography.__version__} ({backend.openssl_version_text()})")
+    except ImportError:
+        pass
+    print(f"- load average at the end (1/5/15 min): {' / '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
+    if 2048 in results:
+        m = results[2048][1]
+        print(f"- targets at 2048 bits: 1 thread <= 0.8x: {m['keypairs'] / m['openssl']:.2f}x; 2 threads <= 0.5x: {m['keypairs-2'] / m['openssl']:.2f}x")
+
+
 def fmt(s):
     if s is None:
         return "-"
@@ -121,8 +195,17 @@ def main():
     ap.add_argument("--bits", default="2048,3072,4096", help="comma-separated sizes")
     ap.add_argument("--runs", type=int, default=0, help="keys per tool and size (default 21/11/7)")
     ap.add_argument("--no-cargo", action="store_true", help="do not run cargo bench first")
+    ap.add_argument(
+        "--interleave",
+        action="store_true",
+        help="only the key-by-key interleaved run against OpenSSL 4.0 (Python cryptography)",
+    )
     args = ap.parse_args()
     sizes = [int(b) for b in args.bits.split(",")]
+
+    if args.interleave:
+        print_interleaved(interleaved(sizes, args.runs))
+        return
 
     if not args.no_cargo:
         subprocess.run(["cargo", "bench", "--bench", "generate"], cwd=ROOT, check=True)

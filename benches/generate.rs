@@ -108,7 +108,50 @@ fn check_generated() {
     );
 }
 
+/// `--serve`: one key per stdin line `BITS THREADS SEED`, answered with the nanoseconds it took
+/// on stdout. `benches/compare-openssl.py --interleave` drives it, alternating with OpenSSL 4.0
+/// (Python `cryptography`) key by key, so both sides see the same machine load.
+fn serve() {
+    use std::io::{BufRead as _, Write as _};
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout().lock();
+    for line in stdin.lock().lines() {
+        let Ok(line) = line else { break };
+        let fields: Vec<u64> = line
+            .split_whitespace()
+            .filter_map(|f| f.parse().ok())
+            .collect();
+        let [bits, threads, seed] = fields[..] else {
+            break;
+        };
+        let bits = usize::try_from(bits).expect("bits fit");
+        let started = std::time::Instant::now();
+        let key = match threads {
+            1 => keypairs_generate(seed, bits),
+            n => {
+                let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+                keypairs::generate_rsa_parallel(
+                    &mut rng,
+                    bits,
+                    "bench@example",
+                    usize::try_from(n).expect("threads fit"),
+                )
+                .expect("keypairs generates in parallel")
+            }
+        };
+        let ns = started.elapsed().as_nanos();
+        black_box(key);
+        if writeln!(out, "{ns}").and_then(|()| out.flush()).is_err() {
+            break;
+        }
+    }
+}
+
 fn main() {
+    if std::env::args().any(|a| a == "--serve") {
+        serve();
+        return;
+    }
     let started = SystemTime::now();
     check_generated();
     let bench = report::bench_mode();
