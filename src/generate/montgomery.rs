@@ -71,6 +71,26 @@ fn sub<const L: usize>(out: &mut [u64; L], a: &[u64; L], b: &[u64; L]) -> u64 {
     borrow
 }
 
+/// 1 if `a < b` (the borrow of `a - b`), else 0.
+#[inline(always)]
+fn borrow_of<const L: usize>(a: &[u64; L], b: &[u64; L]) -> u64 {
+    let mut borrow = 0;
+    for i in 0..L {
+        (_, borrow) = sbb(a[i], b[i], borrow);
+    }
+    borrow
+}
+
+/// `a = a - b` if `choice == 1`, else unchanged (no temporary holds the difference).
+#[inline(always)]
+fn sub_if<const L: usize>(a: &mut [u64; L], b: &[u64; L], choice: u64) {
+    let m = mask(choice);
+    let mut borrow = 0;
+    for i in 0..L {
+        (a[i], borrow) = sbb(a[i], b[i] & m, borrow);
+    }
+}
+
 /// `a = if choice == 1 { b } else { a }`.
 #[inline(always)]
 fn assign_if<const L: usize>(a: &mut [u64; L], b: &[u64; L], choice: u64) {
@@ -206,9 +226,8 @@ impl<const L: usize> Modulus<L> {
             hi = c + c3;
         }
         // t < 2m: subtract m once if t >= m.
-        let mut d = Limbs::<L>::new();
-        let borrow = sub(&mut d.0, t, m);
-        assign_if(t, &d.0, hi | (borrow ^ 1));
+        let borrow = borrow_of(t, m);
+        sub_if(t, m, hi | (borrow ^ 1));
     }
 
     /// `x = 2 x mod m` (for `x < m`).
@@ -220,9 +239,8 @@ impl<const L: usize> Modulus<L> {
             *limb = (*limb << 1) | carry;
             carry = top;
         }
-        let mut d = Limbs::<L>::new();
-        let borrow = sub(&mut d.0, x, &self.m);
-        assign_if(x, &d.0, carry | (borrow ^ 1));
+        let borrow = borrow_of(x, &self.m);
+        sub_if(x, &self.m, carry | (borrow ^ 1));
     }
 
     /// `x = x + y mod m` (for `x, y < m`).
@@ -231,9 +249,8 @@ impl<const L: usize> Modulus<L> {
         for i in 0..L {
             (x[i], carry) = adc(x[i], y[i], carry);
         }
-        let mut d = Limbs::<L>::new();
-        let borrow = sub(&mut d.0, x, &self.m);
-        assign_if(x, &d.0, carry | (borrow ^ 1));
+        let borrow = borrow_of(x, &self.m);
+        sub_if(x, &self.m, carry | (borrow ^ 1));
     }
 
     /// `(lo + hi R) R^-1 mod m = hi + lo R^-1 mod m`, for any `lo < R`, `hi < 2^64`: turns
