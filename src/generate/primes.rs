@@ -160,9 +160,14 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+#[cfg(test)]
+static FIRST_STAGE_CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// First stage: the strong probable-prime test to base 2 (the sieve already removed
 /// `c = 1 mod e`).
 fn passes_first_stage<const L: usize>(candidate: &Limbs<L>) -> bool {
+    #[cfg(test)]
+    FIRST_STAGE_CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     Modulus::new(&candidate.0).is_some_and(|m| m.base_two_test())
 }
 
@@ -450,5 +455,66 @@ mod timing {
             }
         }
         println!("tests per prime: {}", f64::from(tests) / 20.0);
+        let mut times: Vec<Duration> = (0..20u8)
+            .map(|n| {
+                min_time(|| {
+                    find_primes::<16>(
+                        &[Zeroizing::new([n; 32]), Zeroizing::new([n + 50; 32])],
+                        65537,
+                        1,
+                    )
+                    .unwrap();
+                })
+            })
+            .collect();
+        times.sort();
+        let before = FIRST_STAGE_CALLS.load(std::sync::atomic::Ordering::Relaxed);
+        for n in 0..20u8 {
+            find_primes::<16>(&[Zeroizing::new([n; 32])], 65537, 1).unwrap();
+        }
+        let after = FIRST_STAGE_CALLS.load(std::sync::atomic::Ordering::Relaxed);
+        println!(
+            "first-stage calls per prime: {}",
+            (after - before) as f64 / 20.0
+        );
+        println!(
+            "two 1024-bit primes, median over 20 seeds (min of 15 each): {:?}",
+            times[10]
+        );
+        let mut times: Vec<Duration> = (0..20u64)
+            .map(|n| {
+                min_time(|| {
+                    let mut rng =
+                        <rand_chacha::ChaCha8Rng as rand_core::SeedableRng>::seed_from_u64(n);
+                    crate::generate_rsa(&mut rng, 2048, "x").unwrap();
+                })
+            })
+            .collect();
+        times.sort();
+        println!(
+            "generate_rsa 2048, median over 20 seeds (min of 15 each): {:?}",
+            times[10]
+        );
+        let cpu = || -> u64 {
+            std::fs::read_to_string("/proc/thread-self/schedstat")
+                .ok()
+                .and_then(|s| s.split_whitespace().next().and_then(|f| f.parse().ok()))
+                .unwrap_or(0)
+        };
+        let mut cpus: Vec<(u64, Duration)> = (0..20u64)
+            .map(|n| {
+                let c = cpu();
+                let t = Instant::now();
+                let mut rng = <rand_chacha::ChaCha8Rng as rand_core::SeedableRng>::seed_from_u64(n);
+                crate::generate_rsa(&mut rng, 2048, "x").unwrap();
+                (cpu() - c, t.elapsed())
+            })
+            .collect();
+        cpus.sort();
+        println!(
+            "generate_rsa 2048, median CPU time / wall: {:?} / {:?}",
+            Duration::from_nanos(cpus[10].0),
+            cpus[10].1
+        );
     }
 }
