@@ -424,6 +424,25 @@ mod timing {
             }
         });
         println!("mul16: {:?}", mul / 1000);
+        let p32: Uint<32> = crypto_primes::random_prime(
+            &mut <rand_chacha::ChaCha20Rng as rand_core::SeedableRng>::from_seed([1; 32]),
+            crypto_primes::Flavor::Any,
+            2048,
+        );
+        let m32 = Modulus::new(&p32.to_words()).unwrap();
+        let mul32 = min_time(|| {
+            let mut x = [3u64; 32];
+            let mut y = [0u64; 32];
+            for _ in 0..1000 {
+                m32.mul(&mut y, &x, &x);
+                x = y;
+            }
+        });
+        println!("mul32: {:?}", mul32 / 1000);
+        println!(
+            "base2 2048: {:?}",
+            min_time(|| assert!(m32.base_two_test()))
+        );
         println!("base2 1024: {:?}", min_time(|| assert!(m.base_two_test())));
         let base = m.random_base(&[7; 16], 9);
         println!(
