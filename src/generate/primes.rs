@@ -260,13 +260,15 @@ pub(crate) fn find_primes<const L: usize>(
         }
         work(&shared);
     });
-    let mut streams = shared
+    let streams = shared
         .streams
         .into_inner()
         .unwrap_or_else(PoisonError::into_inner);
+    // Copied out, not moved out: a move would leave the bytes in the freed buffer of `streams`,
+    // while the copies left there are zeroized when `streams` drops.
     streams
-        .iter_mut()
-        .map(|s| match s.found.take() {
+        .iter()
+        .map(|s| match &s.found {
             Some((_, p)) if !s.failed => Ok(Zeroizing::new(Uint::from_words(p.0))),
             _ => Err(Error::Crypto),
         })

@@ -1,0 +1,95 @@
+//! The prime search leaves no secret in freed heap memory: a recording allocator copies every
+//! block the generation frees (while recording is on) and the test looks there for the stream
+//! seeds and for p and q (as little-endian limbs, the prime search's own layout).
+//!
+//! Ignored for now: the whole path still fails on p and q (as `BoxedUint` limbs, the same layout)
+//! freed after the search, in the `rsa::PrivateKey::from_p_q` step and the encoders (issue #15).
+//! With generation stopped right after `find_primes` (a temporary hook, not committed), it
+//! passes: the seeds, the starts, the sieves and the found primes are all zeroized before free.
+#![allow(
+    unsafe_code,
+    reason = "a #[global_allocator] needs `unsafe impl GlobalAlloc`; the library is #![forbid(unsafe_code)]"
+)]
+#![allow(clippy::unwrap_used, clippy::panic, reason = "test code")]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rand_chacha::ChaCha8Rng;
+use rand_core::{Rng as _, SeedableRng as _};
+
+struct Recording;
+
+static RECORDING: AtomicBool = AtomicBool::new(false);
+/// Freed bytes, appended while recording (capacity reserved up front: never reallocates).
+static FREED: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+
+unsafe impl GlobalAlloc for Recording {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if RECORDING.load(Ordering::Relaxed) {
+            // SAFETY: the block is still allocated and `layout.size()` bytes long.
+            let block = unsafe { std::slice::from_raw_parts(ptr, layout.size()) };
+            if let Ok(mut freed) = FREED.try_lock()
+                && freed.capacity() - freed.len() >= block.len()
+            {
+                freed.extend_from_slice(block);
+            }
+        }
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Recording = Recording;
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+#[ignore = "rsa's from_p_q step still frees copies of p and q (issue #15)"]
+fn no_seed_or_prime_limbs_in_freed_heap() {
+    FREED.lock().unwrap().reserve(256 << 20);
+    for (seed, bits, threads) in [(1u64, 2048, 1), (2, 2048, 2), (3, 3072, 2)] {
+        FREED.lock().unwrap().clear();
+        RECORDING.store(true, Ordering::SeqCst);
+        let key = keypairs::generate_rsa_parallel(
+            &mut ChaCha8Rng::seed_from_u64(seed),
+            bits,
+            "heap",
+            threads,
+        )
+        .unwrap();
+        RECORDING.store(false, Ordering::SeqCst);
+
+        // The two stream seeds: the first 64 bytes the RNG gives.
+        let mut seeds = [0u8; 64];
+        ChaCha8Rng::seed_from_u64(seed).fill_bytes(&mut seeds);
+        // p and q from the PEM, as the search stores them: little-endian u64 limbs.
+        use rsa::pkcs1::DecodeRsaPrivateKey as _;
+        use rsa::traits::PrivateKeyParts as _;
+        let pem = key.into_private_pem().unwrap();
+        let parsed = rsa::PrivateKey::from_pkcs1_pem(&pem).unwrap();
+        let freed = FREED.lock().unwrap();
+        assert!(!freed.is_empty(), "recording works");
+        for (i, s) in seeds.chunks(32).enumerate() {
+            assert!(!contains(&freed, s), "seed {i} in freed heap ({bits} bits)");
+        }
+        for prime in parsed.primes() {
+            let mut be = prime.to_be_bytes().to_vec();
+            be.reverse(); // little-endian bytes = the limbs' memory layout on x86-64
+            // Any 32 consecutive bytes of the prime's limbs.
+            for window in be.chunks(32) {
+                assert!(
+                    !contains(&freed, window),
+                    "prime limbs in freed heap ({bits} bits)"
+                );
+            }
+        }
+    }
+}
