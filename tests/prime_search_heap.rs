@@ -3,7 +3,9 @@
 //! seeds and for p and q (as little-endian limbs, the prime search's own layout).
 //!
 //! Ignored for now: the whole path still fails on p and q (as `BoxedUint` limbs, the same layout)
-//! freed after the search, in the `rsa::PrivateKey::from_p_q` step and the encoders (issue #15).
+//! freed after the search: `BoxedUint` does not zeroize on drop (even `BoxedUint::from(&p)`
+//! dropped at once leaves p's limbs behind, checked), and `rsa::PrivateKey::from_p_q` takes and
+//! makes such values (issue #15).
 //! With generation stopped right after `find_primes` (a temporary hook, not committed), it
 //! passes: the seeds, the starts, the sieves and the found primes are all zeroized before free.
 #![allow(

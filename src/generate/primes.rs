@@ -516,6 +516,21 @@ mod timing {
             "generate_rsa 2048, median over 20 seeds (min of 15 each): {:?}",
             times[10]
         );
+        let p1: crypto_bigint::U1024 = crypto_primes::random_prime(
+            &mut <rand_chacha::ChaCha20Rng as rand_core::SeedableRng>::from_seed([3; 32]),
+            crypto_primes::Flavor::Any,
+            1024,
+        );
+        println!(
+            "from_p_q 2048: {:?}",
+            min_time(|| {
+                drop(rsa::PrivateKey::from_p_q(
+                    rsa::BoxedUint::from(&p),
+                    rsa::BoxedUint::from(&p1),
+                    rsa::BoxedUint::from(65537u64),
+                ));
+            })
+        );
         let cpu = || -> u64 {
             std::fs::read_to_string("/proc/thread-self/schedstat")
                 .ok()
