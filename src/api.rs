@@ -281,7 +281,7 @@ impl Created {
     /// The response body as JSON; zeroizing, as it may hold the private key.
     #[must_use]
     pub fn to_json(&self) -> Zeroizing<String> {
-        Zeroizing::new(serde_json::to_string(&self.response).unwrap_or_default())
+        types::to_zeroizing_json(&self.response)
     }
 }
 
