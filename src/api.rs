@@ -75,6 +75,7 @@ use zeroize::Zeroizing;
 
 pub use self::fault::{Fault, FaultKind, INVALID_KEY_MESSAGE, QUOTA_EXCEEDED_MESSAGE};
 pub use self::name::MAX_NAME_LEN;
+pub use self::schema::REDACTED_PRIVATE_KEY;
 pub use self::types::{
     CreateKeypairRequest, CreateKeypairResponse, KeypairRequest, KeypairResponse, KeypairType,
     PrivateKeyPem,
@@ -406,7 +407,7 @@ where
 /// # Errors
 /// A [`FaultKind::Validation`] fault with Nova's message for the first rule broken.
 pub fn check_name(name: &str, microversion: Microversion) -> Result<(), Fault> {
-    name::name_error(name, microversion)
+    schema::name_error(name, microversion)
         .map_or(Ok(()), |m| Err(Fault::new(FaultKind::Validation, m)))
 }
 
