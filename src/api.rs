@@ -73,7 +73,9 @@ use core::fmt;
 
 use zeroize::Zeroizing;
 
-pub use self::fault::{Fault, FaultKind, INVALID_KEY_MESSAGE, QUOTA_EXCEEDED_MESSAGE};
+pub use self::fault::{
+    Fault, FaultKind, INVALID_KEY_MESSAGE, QUOTA_EXCEEDED_MESSAGE, escape_controls,
+};
 pub use self::name::MAX_NAME_LEN;
 pub use self::schema::REDACTED_PRIVATE_KEY;
 pub use self::types::{

@@ -4,6 +4,8 @@ mod api;
 mod create;
 mod fingerprint;
 mod import;
+mod input;
+mod report;
 
 use std::process::ExitCode;
 
