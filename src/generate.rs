@@ -105,6 +105,117 @@ struct RsaValues {
     qinv: Zeroizing<Vec<u8>>,
 }
 
+/// Loads a PKCS#1 PEM key. Keys of 1024, 2048, 3072 and 4096 bits with a 32-bit public
+/// exponent are decoded into zeroizing buffers and checked here, on the stack (n = pq, the CRT
+/// values, d = e^-1 mod p-1 and q-1); other keys go through `rsa`, whose temporaries are freed
+/// unwiped (README, security notes).
+fn load_pkcs1_pem(pem: &str) -> Result<RsaValues> {
+    use rsa::pkcs1::RsaPrivateKey;
+    use rsa::pkcs1::der::SecretDocument;
+    let (label, doc) = SecretDocument::from_pem(pem).map_err(|_| Error::InvalidPrivateKey)?;
+    if label != "RSA PRIVATE KEY" {
+        return Err(Error::InvalidPrivateKey);
+    }
+    let key: RsaPrivateKey<rsa::pkcs1::UintRef<'_>> =
+        doc.decode_msg().map_err(|_| Error::InvalidPrivateKey)?;
+    if key.other_prime_infos.is_some() {
+        return Err(Error::InvalidPrivateKey);
+    }
+    let fields = LoadedKey {
+        n: key.modulus.as_bytes(),
+        e: key.public_exponent.as_bytes(),
+        d: key.private_exponent.as_bytes(),
+        p: key.prime1.as_bytes(),
+        q: key.prime2.as_bytes(),
+        dp: key.exponent1.as_bytes(),
+        dq: key.exponent2.as_bytes(),
+        qinv: key.coefficient.as_bytes(),
+    };
+    let checked = match fields.n.len() {
+        128 => fields.check::<8>(),
+        256 => fields.check::<16>(),
+        384 => fields.check::<24>(),
+        512 => fields.check::<32>(),
+        _ => None,
+    };
+    if let Some(values) = checked {
+        return values;
+    }
+    use rsa::pkcs1::DecodeRsaPrivateKey as _;
+    let private = rsa::PrivateKey::from_pkcs1_pem(pem).map_err(|_| Error::InvalidPrivateKey)?;
+    RsaValues::from_rsa(&private).ok_or(Error::InvalidPrivateKey)
+}
+
+/// The integers of a decoded PKCS#1 key, minimal big-endian, borrowed from the zeroizing DER.
+struct LoadedKey<'a> {
+    n: &'a [u8],
+    e: &'a [u8],
+    d: &'a [u8],
+    p: &'a [u8],
+    q: &'a [u8],
+    dp: &'a [u8],
+    dq: &'a [u8],
+    qinv: &'a [u8],
+}
+
+impl LoadedKey<'_> {
+    /// For an n of `128 * L` bits and e below 2^32: `Some(Ok(values))` if the key is
+    /// consistent, `Some(Err(_))` if it is not; `None` if it is of another shape (p or q wider
+    /// than half of n, e of more than 32 bits): then `rsa` decides.
+    fn check<const L: usize>(&self) -> Option<Result<RsaValues>> {
+        let e = u32::try_from(self.e.iter().try_fold(0u64, |acc, &b| {
+            (acc < 1 << 32).then_some(acc << 8 | u64::from(b))
+        })?)
+        .ok()?;
+        let p = fixed::<L>(self.p)?;
+        let q = fixed::<L>(self.q)?;
+        let d_lo = fixed::<L>(self.d.get(self.d.len().saturating_sub(8 * L)..)?)?;
+        let d_hi = fixed::<L>(self.d.get(..self.d.len().saturating_sub(8 * L))?)?;
+        let Some(ours) = rsa_values::<L>(&p, &q, e) else {
+            return Some(Err(Error::InvalidPrivateKey));
+        };
+        // d may be e^-1 mod (p-1)(q-1) (what Nova's key has) or mod lambda: it must be
+        // congruent to dp mod p-1 and to dq mod q-1.
+        let d_mod = |prime: &Uint<L>| {
+            let m = Option::<NonZero<Uint<L>>>::from(NonZero::new(prime.wrapping_sub(&Uint::ONE)))
+                .map(Zeroizing::new)?;
+            Some(limbs_be(
+                Zeroizing::new(Uint::rem_wide((*d_lo, *d_hi), &m)).as_limbs(),
+            ))
+        };
+        let (d_mod_p1, d_mod_q1) = (d_mod(&p)?, d_mod(&q)?);
+        let consistent = ours.n == self.n
+            && ours.e == self.e
+            && ct_eq(&ours.p, self.p)
+                & ct_eq(&ours.q, self.q)
+                & ct_eq(&ours.dp, self.dp)
+                & ct_eq(&ours.dq, self.dq)
+                & ct_eq(&ours.qinv, self.qinv)
+                & ct_eq(&d_mod_p1, &ours.dp)
+                & ct_eq(&d_mod_q1, &ours.dq);
+        if !consistent {
+            return Some(Err(Error::InvalidPrivateKey));
+        }
+        let mut d = Zeroizing::new(Vec::with_capacity(self.d.len()));
+        d.extend_from_slice(self.d);
+        Some(Ok(RsaValues { d, ..ours }))
+    }
+}
+
+/// A minimal big-endian integer of at most `8 * L` bytes as a fixed-size integer.
+fn fixed<const L: usize>(bytes: &[u8]) -> Option<Zeroizing<Uint<L>>> {
+    let mut buf = Zeroizing::new([0u8; 8 * MAX_LIMBS]);
+    let full = buf.get_mut(..8 * L)?;
+    let start = full.len().checked_sub(bytes.len())?;
+    full.get_mut(start..)?.copy_from_slice(bytes);
+    Some(Zeroizing::new(Uint::<L>::from_be_slice(full)))
+}
+
+/// Equality without an early exit (lengths are public).
+fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 impl RsaValues {
     /// The values of `rsa`'s key (loaded keys only: `rsa`'s own temporaries are out of reach).
     fn from_rsa(key: &rsa::PrivateKey) -> Option<Self> {
@@ -161,10 +272,8 @@ impl GeneratedKey {
     /// - [`Error::InvalidPrivateKey`] if `pem` is not such a key (nothing of it is echoed).
     /// - [`Error::InvalidComment`] as for [`generate_rsa`].
     pub fn from_pkcs1_pem(pem: &str, comment: &str) -> Result<Self> {
-        use rsa::pkcs1::DecodeRsaPrivateKey as _;
         check_comment(comment)?;
-        let private = rsa::PrivateKey::from_pkcs1_pem(pem).map_err(|_| Error::InvalidPrivateKey)?;
-        let values = RsaValues::from_rsa(&private).ok_or(Error::InvalidPrivateKey)?;
+        let values = load_pkcs1_pem(pem)?;
         finish(values, comment)
     }
 
@@ -555,9 +664,67 @@ mod tests {
                 .validate()
                 .unwrap();
         }
+        // The primes the other way round (p < q): still `rsa`'s values.
+        for (ours, _) in keys().into_iter().filter(|(v, _)| v.n.len() == 256) {
+            let (p, q) = (fixed::<16>(&ours.p).unwrap(), fixed::<16>(&ours.q).unwrap());
+            let swapped = rsa_values::<16>(&q, &p, 65537).unwrap();
+            let theirs = rsa::PrivateKey::from_p_q(
+                rsa::BoxedUint::from_be_slice_vartime(&ours.q),
+                rsa::BoxedUint::from_be_slice_vartime(&ours.p),
+                rsa::BoxedUint::from(65537u64),
+            )
+            .unwrap();
+            let want = theirs.to_pkcs1_pem(rsa::pkcs1::LineEnding::LF).unwrap();
+            assert_eq!(*private_pem(&swapped).unwrap(), *want);
+            assert_eq!(*load_pkcs1_pem(&want).unwrap().qinv, *swapped.qinv);
+        }
         // Nova's test key comes back as Nova wrote it.
         let nova = include_str!("../tests/data/nova/rsa_prv.pem");
         let key = GeneratedKey::from_pkcs1_pem(nova, "").unwrap();
         assert_eq!(key.into_private_pem().unwrap().trim_end(), nova.trim_end());
+    }
+
+    /// Loaded keys are checked on the stack (1024 to 4096 bits) and agree with `rsa`'s reading;
+    /// any value changed makes the key invalid.
+    #[test]
+    fn loading_checks_every_value() {
+        let openssl = include_str!("../tests/data/private/rsa1024.pkcs1.pem");
+        let mut pems = vec![openssl.to_owned()];
+        for (ours, _) in keys() {
+            pems.push(private_pem(&ours).unwrap().to_string());
+        }
+        for pem in &pems {
+            let loaded = load_pkcs1_pem(pem).unwrap();
+            let theirs =
+                RsaValues::from_rsa(&rsa::PrivateKey::from_pkcs1_pem(pem).unwrap()).unwrap();
+            assert_eq!(
+                *private_pem(&loaded).unwrap(),
+                *private_pem(&theirs).unwrap()
+            );
+            assert_eq!(private_pem(&loaded).unwrap().as_str(), pem.as_str());
+            // Flip the lowest bit of each value in turn.
+            for i in 0..8 {
+                let mut v = load_pkcs1_pem(pem).unwrap();
+                let field: &mut Vec<u8> = match i {
+                    0 => &mut v.n,
+                    1 => &mut v.e,
+                    2 => &mut v.d,
+                    3 => &mut v.p,
+                    4 => &mut v.q,
+                    5 => &mut v.dp,
+                    6 => &mut v.dq,
+                    _ => &mut v.qinv,
+                };
+                if let Some(last) = field.last_mut() {
+                    *last ^= 1;
+                }
+                let bad = private_pem(&v).unwrap();
+                assert_eq!(
+                    load_pkcs1_pem(&bad).err(),
+                    Some(Error::InvalidPrivateKey),
+                    "value {i}"
+                );
+            }
+        }
     }
 }

@@ -401,3 +401,21 @@ fn generation_leaves_no_secret_in_freed_memory() {
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     generation_paths(&Secrets::of_generated(BITS));
 }
+
+/// Loading a PKCS#1 key (Nova's, whose d is e^-1 mod (p-1)(q-1)) and writing it out again.
+#[test]
+fn loading_a_key_leaves_no_secret_in_freed_memory() {
+    let _serial = SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let pem = include_str!("data/nova/rsa_prv.pem");
+    let secrets = Secrets::of_pem(pem);
+    assert_no_trace("from_pkcs1_pem", &secrets, || {
+        let key = keypairs::GeneratedKey::from_pkcs1_pem(pem, "nova").unwrap();
+        drop(std::hint::black_box(key));
+    });
+    assert_no_trace("from_pkcs1_pem + into_private_openssh", &secrets, || {
+        let key = keypairs::GeneratedKey::from_pkcs1_pem(pem, "nova").unwrap();
+        drop(std::hint::black_box(key.into_private_openssh().unwrap()));
+    });
+}

@@ -85,7 +85,7 @@ pub(crate) fn read_all(path: Option<&Path>, max: u64) -> Result<Vec<u8>, ReadErr
             if meta.is_dir() {
                 return Err(io(std::io::Error::from(std::io::ErrorKind::IsADirectory)));
             }
-            let len = meta.is_file().then(|| meta.len());
+            let len = meta.is_file().then_some(meta.len());
             if let Some(len) = len.filter(|&len| len > max) {
                 return Err(ReadError::TooLong {
                     source,
@@ -134,7 +134,7 @@ fn stdin_file_len() -> Option<u64> {
     use std::os::fd::AsFd as _;
     let fd = std::io::stdin().as_fd().try_clone_to_owned().ok()?;
     let meta = std::fs::File::from(fd).metadata().ok()?;
-    meta.is_file().then(|| meta.len())
+    meta.is_file().then_some(meta.len())
 }
 
 #[cfg(not(unix))]
