@@ -229,6 +229,27 @@ fn input_quoted_in_a_message_is_escaped() {
     );
 }
 
+#[test]
+fn a_comment_with_terminal_controls_is_printed_escaped() {
+    let key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFl6u75BTi8xGtSPm1yVJuLE/oMtCOuEMJJnBSuZEdXz \
+               me\u{9b}2J\u{202e}x\tok\n";
+    let out = keypairs(&["fingerprint", "-"], key.as_bytes());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "256 MD5:1a:1d:a7:2c:4c:ff:15:c4:70:13:38:b6:ac:4c:dc:12 me\\u{9b}2J\\u{202e}x\tok (ED25519)\n"
+    );
+    let out = keypairs(&["fingerprint", "--json", "-"], key.as_bytes());
+    let text = stdout(&out);
+    assert!(
+        !text.contains('\u{9b}') && !text.contains('\u{202e}'),
+        "{text:?}"
+    );
+    assert!(text.contains(r"me\u009b2J\u202ex\tok"), "{text:?}");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["comment"], "me\u{9b}2J\u{202e}x\tok");
+}
+
 // ----- closed streams ---------------------------------------------------------------------------
 
 /// Runs `keypairs ARGS` with `stdin` and the read end of `closed` ("stdout" or "stderr") closed
