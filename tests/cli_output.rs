@@ -250,6 +250,28 @@ fn a_comment_with_terminal_controls_is_printed_escaped() {
     assert_eq!(v["comment"], "me\u{9b}2J\u{202e}x\tok");
 }
 
+#[test]
+fn a_refused_command_line_is_printed_escaped() {
+    let out = keypairs(
+        &["api", "--microversion", "2.\x1b]0;title\x07\u{9b}\u{202e}x"],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    for c in ['\x1b', '\x07', '\u{9b}', '\u{202e}'] {
+        assert!(!err.contains(c), "{err:?}");
+    }
+    assert!(err.contains("\\u{9b}\\u{202e}x"), "{err:?}");
+    assert!(err.starts_with("error: invalid value"), "{err:?}");
+    // Help is clap's own text, on stdout, status 0.
+    let out = keypairs(&["--help"], b"");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("Usage: keypairs"), "{}", stdout(&out));
+    // A missing argument is a usage error as before.
+    let out = keypairs(&["import"], b"");
+    assert_eq!(out.status.code(), Some(2));
+}
+
 // ----- closed streams ---------------------------------------------------------------------------
 
 /// Runs `keypairs ARGS` with `stdin` and the read end of `closed` ("stdout" or "stderr") closed

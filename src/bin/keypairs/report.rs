@@ -74,6 +74,26 @@ pub(crate) fn error_line(message: &str) {
     let _ = err.flush();
 }
 
+/// A command line clap refuses, or `--help` / `--version`: clap's text, with the values it
+/// quotes from the command line escaped (every control character but the line breaks of the
+/// message itself); clap's exit status (2 for a usage error, 0 for help).
+pub(crate) fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let status = ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        // Our own text, on standard output; a closed pipe is ignored.
+        let _ = e.print();
+        return status;
+    }
+    let text = e.render().to_string();
+    let mut err = std::io::stderr().lock();
+    for line in text.lines() {
+        let _ = writeln!(err, "{}", escape(line));
+    }
+    let _ = err.flush();
+    status
+}
+
 /// Standard output closed (a reader such as `head` went away): stop, quietly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct StdoutClosed;
