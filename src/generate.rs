@@ -418,12 +418,15 @@ fn private_key<const L: usize, R: rand_core::TryCryptoRng + ?Sized>(
         let [p, q] = primes.as_slice() else {
             return Err(Error::Crypto);
         };
-        let distance = Zeroizing::new(if **p > **q {
-            p.wrapping_sub(q)
-        } else {
-            q.wrapping_sub(p)
-        });
-        if distance.bit_width_vartime() <= half_bits - 100 {
+        // |p - q| is one of the two wrapping differences; the other one is 2^(64 L) - |p - q|,
+        // of the full width (p and q have their top two bits set). So its width is the smaller
+        // width, found without comparing p and q or a variable-time call on them.
+        let (pq, qp) = (
+            Zeroizing::new(p.wrapping_sub(q)),
+            Zeroizing::new(q.wrapping_sub(p)),
+        );
+        let distance_bits = pq.bit_width().min(qp.bit_width());
+        if distance_bits <= half_bits - 100 {
             continue;
         }
         if let Some(values) = rsa_values(p, q, RSA_PUBLIC_EXPONENT) {
