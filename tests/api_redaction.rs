@@ -208,3 +208,30 @@ fn other_values_are_still_quoted() {
         "Invalid input for field/attribute type. Value: rsa. 'rsa' is not one of ['ssh', 'x509']"
     );
 }
+
+/// `Fault::reason()` and `Display` (for terminals and logs) escape what the request put in the
+/// message; `message()` and the JSON body keep Nova's text.
+#[test]
+fn fault_reason_and_display_escape_control_characters() {
+    let body = br#"{"keypair": {"name": "n", "type": "\u001b[2J\r\nfake: line\u009b\u202e", "public_key": "x"}}"#;
+    let ctx = Context::new("u1", Microversion::V2_2);
+    let fault = api::parse_body(body, &ctx).unwrap_err();
+    assert!(
+        fault
+            .message()
+            .contains("Value: \x1b[2J\r\nfake: line\u{9b}\u{202e}.")
+    );
+    let shown = [fault.reason(), fault.to_string()];
+    for text in &shown {
+        for c in ['\x1b', '\r', '\n', '\u{9b}', '\u{202e}'] {
+            assert!(!text.contains(c), "{text:?}");
+        }
+        assert!(
+            text.contains("Value: \\u{1b}[2J\\r\\nfake: line\\u{9b}\\u{202e}."),
+            "{text:?}"
+        );
+    }
+    let json: serde_json::Value = serde_json::from_str(&fault.to_json()).unwrap();
+    assert_eq!(json["badRequest"]["message"], fault.message());
+    assert_eq!(api::escape_controls("plain"), "plain");
+}

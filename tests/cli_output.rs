@@ -272,6 +272,26 @@ fn a_refused_command_line_is_printed_escaped() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+#[test]
+fn a_private_key_pasted_into_a_request_is_not_echoed() {
+    let pem = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/private/rsa1024.pkcs1.pem"),
+    )
+    .unwrap();
+    // No name: Nova's message quotes the whole keypair object.
+    let body = serde_json::json!({"keypair": {"public_key": pem}}).to_string();
+    let out = keypairs(&["api"], body.as_bytes());
+    assert_eq!(out.status.code(), Some(1));
+    let (out_text, err_text) = (stdout(&out), stderr(&out));
+    for text in [&out_text, &err_text] {
+        assert!(!text.contains("PRIVATE KEY"), "{text}");
+        assert!(text.contains(keypairs::api::REDACTED_PRIVATE_KEY), "{text}");
+        for line in pem.lines().filter(|l| !l.starts_with("-----")) {
+            assert!(!text.contains(line), "{text}");
+        }
+    }
+}
+
 // ----- closed streams ---------------------------------------------------------------------------
 
 /// Runs `keypairs ARGS` with `stdin` and the read end of `closed` ("stdout" or "stderr") closed
