@@ -341,6 +341,21 @@ fn a_closed_stderr_or_stdout_ends_the_run_quietly() {
         assert_no_panic(&out);
         assert_eq!(out.status.code(), Some(1), "{args:?}");
     }
+    // One answer that cannot be written: status 1, nothing on stderr for a closed pipe.
+    let import = br#"{"keypair": {"name": "k", "public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFl6u75BTi8xGtSPm1yVJuLE/oMtCOuEMJJnBSuZEdXz"}}"#;
+    for (args, input) in [
+        (vec!["api"], import.as_slice()),
+        (vec!["create", "--threads", "1"], b"".as_slice()),
+        (
+            vec!["create", "--name", "k", "--threads", "1"],
+            b"".as_slice(),
+        ),
+    ] {
+        let out = with_closed_pipe(&args, input, "stdout");
+        assert_no_panic(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_eq!(stderr(&out), "", "{args:?}");
+    }
     // `2>&-`: standard error closed outright.
     let out = Command::new("sh")
         .args(["-c", "exec \"$0\" fingerprint /no/such/file 2>&-", BIN])

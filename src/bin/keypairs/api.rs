@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use keypairs::api::{self, Context, CreateKeypairRequest, Created, Fault, Microversion};
 
-use crate::report::{write_json, write_json_line};
+use crate::report::{print_json_line, stdout_failed, write_json, write_json_line};
 
 /// Largest input read from a file or standard input (the API's own bounds are far smaller).
 const MAX_READ: u64 = 16 * 1024 * 1024;
@@ -100,11 +100,13 @@ pub(crate) fn run(args: &Args) -> ExitCode {
     // Written in pieces: a `format!` of the whole line would grow a string holding the private
     // key and free its smaller copies unwiped.
     let mut out = std::io::stdout().lock();
-    let _ = write!(out, "{{\"status\":{status},\"body\":")
+    let written = write!(out, "{{\"status\":{status},\"body\":")
         .and_then(|()| write_json(&mut out, &json))
-        .and_then(|()| out.write_all(b"}\n"));
+        .and_then(|()| out.write_all(b"}\n"))
+        .and_then(|()| out.flush());
+    drop(out);
     match outcome {
-        Ok(_) => ExitCode::SUCCESS,
+        Ok(_) => written.map_or_else(|e| stdout_failed(&e), |()| ExitCode::SUCCESS),
         Err(fault) => {
             crate::report::error_line(&fault.reason());
             ExitCode::from(1)
@@ -148,8 +150,7 @@ pub(crate) fn run_create_named(
                 return fail(&format!("cannot write {}: {e}", path.display()));
             }
             let json = serde_json::to_string(&response).unwrap_or_default();
-            let _ = write_json_line(&mut std::io::stdout().lock(), &json);
-            ExitCode::SUCCESS
+            print_json_line(&json, ExitCode::SUCCESS)
         }
         Err(fault) => print_fault(&fault),
     }
@@ -158,8 +159,7 @@ pub(crate) fn run_create_named(
 /// Prints a created key pair's body; exit 0.
 pub(crate) fn print_created(created: &Created) -> ExitCode {
     let json = created.to_json();
-    let _ = write_json_line(&mut std::io::stdout().lock(), &json);
-    ExitCode::SUCCESS
+    print_json_line(&json, ExitCode::SUCCESS)
 }
 
 /// Prints a fault's body on stdout and its reason on stderr; exit 1.

@@ -94,6 +94,25 @@ pub(crate) fn usage_error(e: &clap::Error) -> ExitCode {
     status
 }
 
+/// Writes a JSON text as one line on standard output (inert) and flushes it; on success
+/// `status`, else [`stdout_failed`]'s.
+pub(crate) fn print_json_line(json: &str, status: ExitCode) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match write_json_line(&mut out, json).and_then(|()| out.flush()) {
+        Ok(()) => status,
+        Err(e) => stdout_failed(&e),
+    }
+}
+
+/// Standard output could not be written: quietly for a closed pipe (`| head`), else with the
+/// reason on standard error; exit 1 either way.
+pub(crate) fn stdout_failed(e: &std::io::Error) -> ExitCode {
+    if e.kind() != std::io::ErrorKind::BrokenPipe {
+        error_line(&format!("cannot write to standard output: {e}"));
+    }
+    ExitCode::from(EXIT_STDOUT_CLOSED)
+}
+
 /// Standard output closed (a reader such as `head` went away): stop, quietly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct StdoutClosed;
