@@ -176,7 +176,9 @@ pub(crate) fn fail(message: &str) -> ExitCode {
 
 /// Reads a file (or standard input for `None` or `-`), exact bytes, up to [`MAX_READ`].
 pub(crate) fn read_bounded(path: Option<&Path>) -> Result<Vec<u8>, String> {
-    crate::input::read_all(path, MAX_READ).map_err(|e| e.to_string())
+    crate::input::read_all(path, MAX_READ)
+        .map(|mut bytes| core::mem::take(&mut *bytes))
+        .map_err(|e| e.to_string())
 }
 
 /// Runs `f` with keys generated from the operating system's RNG on `threads` threads (0: one

@@ -3,8 +3,10 @@
 //! or, for a pipe, as "more than N bytes".
 
 use std::fmt;
-use std::io::Read as _;
+use std::io::Read;
 use std::path::Path;
+
+use zeroize::Zeroizing;
 
 use crate::report::escape;
 
@@ -66,18 +68,20 @@ impl fmt::Display for ReadError {
     }
 }
 
-/// Reads all of `path` (standard input for `None` or `-`), at most `max` bytes.
+/// Reads all of `path` (standard input for `None` or `-`), at most `max` bytes, into a zeroizing
+/// buffer (the input may be a private key given by mistake). When the size is known the buffer
+/// is allocated once, at its final size; a pipe's buffer grows by whole zeroizing copies.
 ///
 /// # Errors
 /// [`ReadError::Io`] naming the source, or [`ReadError::TooLong`] when there is more than
 /// `max` bytes (only `max + 1` bytes are ever read).
-pub(crate) fn read_all(path: Option<&Path>, max: u64) -> Result<Vec<u8>, ReadError> {
+pub(crate) fn read_all(path: Option<&Path>, max: u64) -> Result<Zeroizing<Vec<u8>>, ReadError> {
     let source = source_name(path);
     let io = |error| ReadError::Io {
         source: source.clone(),
         error,
     };
-    let mut buf = Vec::new();
+    let mut buf = Zeroizing::new(Vec::new());
     let file_len = match path {
         Some(p) if p != Path::new("-") => {
             let file = std::fs::File::open(p).map_err(io)?;
@@ -93,9 +97,7 @@ pub(crate) fn read_all(path: Option<&Path>, max: u64) -> Result<Vec<u8>, ReadErr
                     max,
                 });
             }
-            file.take(max.saturating_add(1))
-                .read_to_end(&mut buf)
-                .map_err(io)?;
+            read_zeroizing(&mut file.take(max.saturating_add(1)), len, &mut buf).map_err(io)?;
             len
         }
         _ => {
@@ -108,11 +110,8 @@ pub(crate) fn read_all(path: Option<&Path>, max: u64) -> Result<Vec<u8>, ReadErr
                     max,
                 });
             }
-            std::io::stdin()
-                .lock()
-                .take(max.saturating_add(1))
-                .read_to_end(&mut buf)
-                .map_err(io)?;
+            let mut stdin = std::io::stdin().lock().take(max.saturating_add(1));
+            read_zeroizing(&mut stdin, len, &mut buf).map_err(io)?;
             len
         }
     };
@@ -125,6 +124,44 @@ pub(crate) fn read_all(path: Option<&Path>, max: u64) -> Result<Vec<u8>, ReadErr
         });
     }
     Ok(buf)
+}
+
+/// Reads `reader` to its end into `buf`, starting with room for `size_hint` bytes and one more
+/// (so a file of the size its metadata says is read without growing the buffer); when full,
+/// the buffer moves into one twice as large and the old one is wiped.
+fn read_zeroizing(
+    reader: &mut impl Read,
+    size_hint: Option<u64>,
+    buf: &mut Zeroizing<Vec<u8>>,
+) -> std::io::Result<()> {
+    const FIRST: usize = 8 * 1024;
+    let first = size_hint
+        .and_then(|n| usize::try_from(n).ok())
+        .map_or(FIRST, |n| n.saturating_add(1));
+    let mut data = Zeroizing::new(vec![0u8; first]);
+    let mut len = 0;
+    loop {
+        if len == data.len() {
+            let mut bigger = Zeroizing::new(vec![0u8; data.len().saturating_mul(2)]);
+            if let (Some(to), Some(from)) = (bigger.get_mut(..len), data.get(..len)) {
+                to.copy_from_slice(from);
+            }
+            data = bigger;
+        }
+        let Some(spare) = data.get_mut(len..) else {
+            break;
+        };
+        match reader.read(spare) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let mut out = Zeroizing::new(Vec::with_capacity(len));
+    out.extend_from_slice(data.get(..len).unwrap_or_default());
+    *buf = out;
+    Ok(())
 }
 
 /// The size of standard input when it is a regular file (`< FILE`); `None` for a pipe or a
