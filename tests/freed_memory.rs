@@ -326,6 +326,25 @@ fn api_create(keys: &mut dyn api::KeySource) {
     drop(std::hint::black_box(api::Reply::from(Ok(created))));
 }
 
+/// The encoders of a 3072- and a 4096-bit key (other limb counts than 2048 bits).
+#[test]
+fn encoders_of_larger_keys_leave_no_secret_in_freed_memory() {
+    let _serial = SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for bits in [3072, 4096] {
+        let secrets = Secrets::of_generated(bits);
+        let key = keypairs::generate_rsa(&mut rng(), bits, COMMENT).unwrap();
+        assert_no_trace(&format!("{bits}: into_private_pem"), &secrets, || {
+            drop(std::hint::black_box(key.into_private_pem().unwrap()));
+        });
+        let key = keypairs::generate_rsa(&mut rng(), bits, COMMENT).unwrap();
+        assert_no_trace(&format!("{bits}: into_private_openssh"), &secrets, || {
+            drop(std::hint::black_box(key.into_private_openssh().unwrap()));
+        });
+    }
+}
+
 /// The encoders and the API, from a key generated before recording: every secret, every form.
 #[test]
 fn encoders_and_api_leave_no_secret_in_freed_memory() {
