@@ -281,7 +281,8 @@ impl Created {
         self.response.keypair.private_key.is_some()
     }
 
-    /// The response body as JSON; zeroizing, as it may hold the private key.
+    /// The response body as JSON; zeroizing, as it may hold the private key, and written into a
+    /// buffer of its final size, so no partial copy of the key is freed unwiped.
     #[must_use]
     pub fn to_json(&self) -> Zeroizing<String> {
         types::to_zeroizing_json(&self.response)
