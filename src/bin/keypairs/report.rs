@@ -30,7 +30,13 @@ pub(crate) fn inert_json(json: &str) -> Option<Zeroizing<String>> {
     if !json.chars().any(acts) {
         return None;
     }
-    let mut out = Zeroizing::new(String::with_capacity(json.len() + 64));
+    // Final size first: a string that grew would free a partial copy of a key unwiped.
+    let extra: usize = json
+        .chars()
+        .filter(|&c| acts(c))
+        .map(|c| 6 - c.len_utf8())
+        .sum();
+    let mut out = Zeroizing::new(String::with_capacity(json.len() + extra));
     for c in json.chars() {
         if acts(c) {
             let _ = write!(out, "\\u{:04x}", u32::from(c));
@@ -217,6 +223,10 @@ mod tests {
         let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
         assert_eq!(back, value);
         assert!(inert_json(r#"{"plain":"ascii é"}"#).is_none());
+        // Written at its final size.
+        let many = serde_json::json!({"m": "\u{9b}".repeat(100)}).to_string();
+        let safe = inert_json(&many).unwrap();
+        assert_eq!(safe.len(), safe.capacity());
     }
 
     #[test]
