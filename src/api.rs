@@ -83,6 +83,7 @@ pub use self::version::Microversion;
 
 use self::json::{Json, Object};
 use crate::error::Error;
+use crate::fingerprint::Md5Fingerprint;
 use crate::generate::{
     DEFAULT_RSA_BITS, GeneratedKey, NOVA_COMMENT, PrivateKeyFormat, generate_rsa,
     generate_rsa_parallel,
@@ -91,8 +92,9 @@ use crate::key::PublicKey;
 use crate::parse::parse_public_key_with;
 use crate::policy::Policy;
 
-/// Default bound on a request body: 64 KiB.
-pub const DEFAULT_MAX_BODY_LEN: usize = 64 * 1024;
+/// Default bound on a request body: 114688 bytes (112 KiB), oslo.middleware's `sizelimit`
+/// default (`[oslo_middleware] max_request_body_size`), in front of Nova's API.
+pub const DEFAULT_MAX_BODY_LEN: usize = 114_688;
 
 /// Nova's text for a body that is not JSON.
 pub const MALFORMED_BODY_MESSAGE: &str = "Malformed request body";
@@ -110,19 +112,19 @@ pub struct Context<'a> {
     pub microversion: Microversion,
     /// Largest body accepted, in bytes; longer bodies are refused unparsed (413).
     pub max_body_len: usize,
-    /// Rules for imported SSH keys; its `max_input_len` also bounds x509 certificates.
+    /// Rules for imported SSH keys (x509 certificates are bounded by the body limit alone).
     pub policy: Policy,
 }
 
 impl<'a> Context<'a> {
-    /// A context with the API's defaults: [`DEFAULT_MAX_BODY_LEN`], [`Policy::api`].
+    /// A context with the API's defaults: [`DEFAULT_MAX_BODY_LEN`], [`Policy::nova`].
     #[must_use]
     pub const fn new(user_id: &'a str, microversion: Microversion) -> Self {
         Self {
             user_id,
             microversion,
             max_body_len: DEFAULT_MAX_BODY_LEN,
-            policy: Policy::api(),
+            policy: Policy::nova(),
         }
     }
 
@@ -424,6 +426,8 @@ where
     let kp = &request.keypair;
     let mv = ctx.microversion;
     let key_type = kp.key_type.unwrap_or_default();
+    // Nova's `common.normalize_name`: the stored (and answered) name is `name.strip()`.
+    let name = name::normalize(&kp.name);
     // Nova: `user_id = body user_id or context.user_id` (an empty string falls back too).
     let user_id = kp
         .user_id
@@ -437,12 +441,12 @@ where
             KeypairType::Ssh => {
                 let key = parse_public_key_with(public_key.as_bytes(), &ctx.policy)
                     .map_err(Fault::invalid_key)?;
-                (key.md5_fingerprint().to_string(), Some(key))
+                (nova_md5_fingerprint(&key).to_string(), Some(key))
             }
-            KeypairType::X509 => (import_x509(public_key, &ctx.policy)?, None),
+            KeypairType::X509 => (import_x509(public_key)?, None),
         };
-        if store.name_taken(user_id, &kp.name)? {
-            return Err(Fault::conflict(&kp.name));
+        if store.name_taken(user_id, name)? {
+            return Err(Fault::conflict(name));
         }
         (public_key.clone(), fingerprint, None, key)
     } else {
@@ -458,8 +462,8 @@ where
         }
         // Nova generates first and fails at the insert; checking first spares the work and
         // answers the same.
-        if store.name_taken(user_id, &kp.name)? {
-            return Err(Fault::conflict(&kp.name));
+        if store.name_taken(user_id, name)? {
+            return Err(Fault::conflict(name));
         }
         let generated = new_key(keys).map_err(|e| {
             Fault::internal("Unexpected error while generating the key pair.").with_error(e)
@@ -477,7 +481,7 @@ where
         status,
         response: CreateKeypairResponse {
             keypair: KeypairResponse {
-                name: kp.name.clone(),
+                name: name.to_owned(),
                 public_key,
                 fingerprint,
                 key_type: (mv >= Microversion::V2_2).then_some(key_type),
@@ -503,17 +507,22 @@ fn new_key<K: KeySource + ?Sized>(keys: &mut K) -> Result<GeneratedKey, Error> {
     Ok(key)
 }
 
-/// x509 import: the size bound, then the certificate; Nova's message with the reason.
-fn import_x509(pem: &str, policy: &Policy) -> Result<String, Fault> {
-    let result = if pem.len() > policy.max_input_len {
-        Err(Error::InputTooLong {
-            len: pem.len(),
-            max: policy.max_input_len,
-        })
+/// The API's fingerprint of an imported SSH key, as Nova computes it: the MD5 of the whole
+/// decoded blob, so for an OpenSSH certificate the MD5 of the certificate, not of the key it
+/// certifies (which [`PublicKey::md5_fingerprint`] gives, as `ssh-keygen -l` and `keypairs
+/// fingerprint` do).
+fn nova_md5_fingerprint(key: &PublicKey) -> Md5Fingerprint {
+    if key.is_certificate() {
+        Md5Fingerprint::of_blob(key.blob())
     } else {
-        x509::x509_fingerprint(pem)
-    };
-    result.map_err(|e| {
+        key.md5_fingerprint()
+    }
+}
+
+/// x509 import: the certificate (bounded by the body limit only, as in Nova); Nova's message
+/// with the reason.
+fn import_x509(pem: &str) -> Result<String, Fault> {
+    x509::x509_fingerprint(pem).map_err(|e| {
         let detail = if e == Error::X509PemMissing {
             x509::PYCA_MALFORMED_FRAMING.to_owned()
         } else {

@@ -287,6 +287,20 @@ pub enum Error {
     MicroversionFormat,
     /// A microversion outside the supported range.
     MicroversionUnsupported,
+
+    // ----- Nova's own refusals ([`crate::Policy::nova`]) -------------------------------------------
+    /// Whitespace or a line break before the key type (Nova's loader wants the type first).
+    NovaLeadingWhitespace,
+    /// A TAB is the only separator between the key type and the base64 (Nova reads the key
+    /// after the first space).
+    NovaTabSeparator {
+        /// Offset of the TAB.
+        offset: usize,
+    },
+    /// A security-key (`sk-*`) key whose application string does not start with `ssh:`.
+    NovaSkApplication,
+    /// A key type Nova's loader does not read (security-key certificates, ML-DSA hybrids).
+    NovaKeyType,
 }
 
 /// What a PEM block's label says it holds (public material only; private keys have their own error).
@@ -385,6 +399,10 @@ impl Error {
             Self::X509GenerationUnsupported => "x509_generation_unsupported",
             Self::MicroversionFormat => "microversion_format",
             Self::MicroversionUnsupported => "microversion_unsupported",
+            Self::NovaLeadingWhitespace => "nova_leading_whitespace",
+            Self::NovaTabSeparator { .. } => "nova_tab_separator",
+            Self::NovaSkApplication => "nova_sk_application",
+            Self::NovaKeyType => "nova_key_type",
         }
     }
 }
@@ -579,6 +597,19 @@ impl fmt::Display for Error {
                 f.write_str("microversion must be of the form MAJOR.MINOR (e.g. 2.92) or latest")
             }
             Self::MicroversionUnsupported => f.write_str("microversion is not supported"),
+            Self::NovaLeadingWhitespace => f.write_str(
+                "whitespace before the key type: nova only reads a key that starts with its type",
+            ),
+            Self::NovaTabSeparator { offset } => write!(
+                f,
+                "a TAB is the only separator after the key type (at byte {offset}): nova needs a space there"
+            ),
+            Self::NovaSkApplication => f.write_str(
+                "security-key application string does not start with \"ssh:\" (nova refuses it)",
+            ),
+            Self::NovaKeyType => f.write_str(
+                "nova does not read this key type (security-key certificates, ML-DSA keys)",
+            ),
         }
     }
 }
