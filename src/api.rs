@@ -70,7 +70,9 @@ mod version;
 mod x509;
 
 use core::fmt;
+use std::time::SystemTime;
 
+use rand_core::SeedableRng as _;
 use zeroize::Zeroizing;
 
 pub use self::fault::{Fault, FaultKind, INVALID_KEY_MESSAGE, QUOTA_EXCEEDED_MESSAGE};
@@ -114,6 +116,8 @@ pub struct Context<'a> {
     pub max_body_len: usize,
     /// Rules for imported SSH keys (x509 certificates are bounded by the body limit alone).
     pub policy: Policy,
+    /// The time an x509 create's certificate starts (`None`: the system clock).
+    pub now: Option<SystemTime>,
 }
 
 impl<'a> Context<'a> {
@@ -125,7 +129,15 @@ impl<'a> Context<'a> {
             microversion,
             max_body_len: DEFAULT_MAX_BODY_LEN,
             policy: Policy::nova(),
+            now: None,
         }
+    }
+
+    /// The same context with a fixed time for x509 creates (the certificate's `notBefore`).
+    #[must_use]
+    pub const fn with_now(mut self, now: SystemTime) -> Self {
+        self.now = Some(now);
+        self
     }
 
     /// The same context with another body bound.
@@ -210,12 +222,38 @@ pub trait KeySource {
     /// # Errors
     /// Any [`Error`]; the API answers it with a 500 (and keeps the error in [`Fault::error`]).
     fn rsa_key(&mut self, bits: usize, comment: &str) -> Result<GeneratedKey, Error>;
+
+    /// Fills `out` with random bytes: what an x509 create needs besides the key (the
+    /// certificate's serial number, the PKCS#12 salts and IVs, RSA blinding), 32 bytes per
+    /// create. The default takes them from the operating system (an [`Error::Crypto`] without
+    /// the `getrandom` feature); an RNG key source takes them from the RNG.
+    ///
+    /// # Errors
+    /// [`Error::Crypto`] when no random bytes can be had; the API answers a 500.
+    fn random_bytes(&mut self, out: &mut [u8]) -> Result<(), Error> {
+        os_random(out)
+    }
+}
+
+#[cfg(feature = "getrandom")]
+fn os_random(out: &mut [u8]) -> Result<(), Error> {
+    getrandom::fill(out).map_err(|_| Error::Crypto)
+}
+
+#[cfg(not(feature = "getrandom"))]
+fn os_random(out: &mut [u8]) -> Result<(), Error> {
+    let _ = out;
+    Err(Error::Crypto)
 }
 
 /// Any cryptographic RNG is a key source: [`generate_rsa`] with it.
 impl<R: rand_core::TryCryptoRng + ?Sized> KeySource for R {
     fn rsa_key(&mut self, bits: usize, comment: &str) -> Result<GeneratedKey, Error> {
         generate_rsa(self, bits, comment)
+    }
+
+    fn random_bytes(&mut self, out: &mut [u8]) -> Result<(), Error> {
+        self.try_fill_bytes(out).map_err(|_| Error::Crypto)
     }
 }
 
@@ -238,6 +276,10 @@ impl<'r, R: rand_core::TryCryptoRng + ?Sized> Parallel<'r, R> {
 impl<R: rand_core::TryCryptoRng + ?Sized> KeySource for Parallel<'_, R> {
     fn rsa_key(&mut self, bits: usize, comment: &str) -> Result<GeneratedKey, Error> {
         generate_rsa_parallel(self.rng, bits, comment, self.threads)
+    }
+
+    fn random_bytes(&mut self, out: &mut [u8]) -> Result<(), Error> {
+        self.rng.try_fill_bytes(out).map_err(|_| Error::Crypto)
     }
 }
 
@@ -450,30 +492,31 @@ where
         }
         (public_key.clone(), fingerprint, None, key)
     } else {
-        if key_type == KeypairType::X509 {
-            return Err(Fault::new(
-                FaultKind::Unsupported,
-                format!(
-                    "Keypair data is invalid: {}",
-                    Error::X509GenerationUnsupported
-                ),
-            )
-            .with_error(Error::X509GenerationUnsupported));
-        }
         // Nova generates first and fails at the insert; checking first spares the work and
         // answers the same.
         if store.name_taken(user_id, name)? {
             return Err(Fault::conflict(name));
         }
-        let generated = new_key(keys).map_err(|e| {
-            Fault::internal("Unexpected error while generating the key pair.").with_error(e)
-        })?;
-        let line = generated.public_line();
-        let fingerprint = generated.md5_fingerprint().to_string();
-        let (key, pem) = generated.into_private(PrivateKeyFormat::Pem).map_err(|e| {
-            Fault::internal("Unexpected error while generating the key pair.").with_error(e)
-        })?;
-        (line, fingerprint, Some(PrivateKeyPem::new(pem)), Some(key))
+        let generation_failed =
+            |e| Fault::internal("Unexpected error while generating the key pair.").with_error(e);
+        if key_type == KeypairType::X509 {
+            let (certificate, fingerprint, pkcs12) =
+                create_x509(keys, user_id, ctx).map_err(generation_failed)?;
+            (
+                certificate,
+                fingerprint,
+                Some(PrivateKeyPem::new(pkcs12)),
+                None,
+            )
+        } else {
+            let generated = new_key(keys).map_err(generation_failed)?;
+            let line = generated.public_line();
+            let fingerprint = generated.md5_fingerprint().to_string();
+            let (key, pem) = generated
+                .into_private(PrivateKeyFormat::Pem)
+                .map_err(generation_failed)?;
+            (line, fingerprint, Some(PrivateKeyPem::new(pem)), Some(key))
+        }
     };
 
     let status = if mv >= Microversion::V2_2 { 201 } else { 200 };
@@ -491,6 +534,49 @@ where
         },
         key,
     })
+}
+
+/// An x509 create (Nova's `crypto.generate_winrm_x509_cert(user_id)`): a 2048-bit RSA key
+/// from `keys`, a self-signed client certificate for `CN=<user_id>`, and a PKCS#12 bundle of
+/// both under an empty password. Returns the certificate PEM, its SHA-1 fingerprint and the
+/// bundle's base64 (zeroizing).
+fn create_x509<K: KeySource + ?Sized>(
+    keys: &mut K,
+    user_id: &str,
+    ctx: &Context<'_>,
+) -> Result<(String, String, Zeroizing<String>), Error> {
+    let len = user_id.chars().count();
+    if len > x509::MAX_COMMON_NAME_LEN {
+        return Err(Error::X509SubjectTooLong {
+            len,
+            max: x509::MAX_COMMON_NAME_LEN,
+        });
+    }
+    let key = new_key(keys)?;
+    let mut seed = Zeroizing::new([0u8; 32]);
+    keys.random_bytes(seed.as_mut())?;
+    let mut rng = rand_chacha::ChaCha20Rng::from_seed(*seed);
+    let now = ctx.now.unwrap_or_else(SystemTime::now);
+    let pair = x509::create(key.into_rsa(), user_id, now, &mut rng)?;
+    let fingerprint = x509::sha1_colon_hex(&pair.certificate_der);
+    Ok((
+        pair.certificate_pem,
+        fingerprint,
+        base64_secret(&pair.pkcs12)?,
+    ))
+}
+
+/// Standard base64 (one line, padded) of secret bytes, constant-time, into a zeroizing string
+/// of exactly its size.
+fn base64_secret(bytes: &[u8]) -> Result<Zeroizing<String>, Error> {
+    use base64ct::Encoding as _;
+    let len = base64ct::Base64::encoded_len(bytes);
+    let mut buf = Zeroizing::new(vec![0u8; len]);
+    base64ct::Base64::encode(bytes, &mut buf).map_err(|_| Error::Encoding)?;
+    let text = core::mem::take(&mut *buf);
+    String::from_utf8(text)
+        .map(Zeroizing::new)
+        .map_err(|_| Error::Encoding)
 }
 
 /// A create's key from `keys`: a 2048-bit RSA key with Nova's comment, checked as such.

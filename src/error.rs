@@ -280,9 +280,14 @@ pub enum Error {
     X509Base64,
     /// The certificate is not a well-formed DER X.509 certificate.
     X509Der,
-    /// Generating an x509 key pair (a create with `type: x509` and no `public_key`) is not
-    /// offered: import a certificate instead.
-    X509GenerationUnsupported,
+    /// An x509 create for a `user_id` longer than a certificate's common name may be (64
+    /// characters); Nova's `openssl req` fails the same way (a 500).
+    X509SubjectTooLong {
+        /// Length of the user id in characters.
+        len: usize,
+        /// The limit in characters.
+        max: usize,
+    },
     /// A microversion that is not `MAJOR.MINOR` (or `latest`).
     MicroversionFormat,
     /// A microversion outside the supported range.
@@ -396,7 +401,7 @@ impl Error {
             Self::X509PemMissing => "x509_pem_missing",
             Self::X509Base64 => "x509_base64",
             Self::X509Der => "x509_der",
-            Self::X509GenerationUnsupported => "x509_generation_unsupported",
+            Self::X509SubjectTooLong { .. } => "x509_subject_too_long",
             Self::MicroversionFormat => "microversion_format",
             Self::MicroversionUnsupported => "microversion_unsupported",
             Self::NovaLeadingWhitespace => "nova_leading_whitespace",
@@ -590,8 +595,9 @@ impl fmt::Display for Error {
             ),
             Self::X509Base64 => f.write_str("the PEM certificate block has invalid base64"),
             Self::X509Der => f.write_str("the certificate is not a well-formed DER X.509 certificate"),
-            Self::X509GenerationUnsupported => f.write_str(
-                "generating x509 key pairs is not supported: import a certificate as public_key",
+            Self::X509SubjectTooLong { len, max } => write!(
+                f,
+                "user id is {len} characters long, a certificate's common name takes at most {max}"
             ),
             Self::MicroversionFormat => {
                 f.write_str("microversion must be of the form MAJOR.MINOR (e.g. 2.92) or latest")

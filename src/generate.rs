@@ -155,6 +155,12 @@ impl GeneratedKey {
         private_openssh(&self.private, self.public.comment())
     }
 
+    /// The RSA private key itself, for the API's x509 create (a certificate and a PKCS#12
+    /// bundle); zeroized when dropped.
+    pub(crate) fn into_rsa(self) -> rsa::PrivateKey {
+        self.private
+    }
+
     /// The private key in `format`, together with the public key, consuming `self`.
     ///
     /// # Errors
