@@ -302,6 +302,10 @@ pub enum Error {
         /// Offset of the TAB.
         offset: usize,
     },
+    /// The text after the input's first SPACE is not base64 that Python's `b64decode` reads
+    /// (Nova hashes `base64.b64decode(public_key.split(' ')[1])`): a TAB before the comment
+    /// where the base64 has no padding, a non-ASCII comment after a TAB, no space at all.
+    NovaBase64Token,
     /// A security-key (`sk-*`) key whose application string does not start with `ssh:`.
     NovaSkApplication,
     /// A key type Nova's loader does not read (security-key certificates, ML-DSA hybrids).
@@ -406,6 +410,7 @@ impl Error {
             Self::MicroversionUnsupported => "microversion_unsupported",
             Self::NovaLeadingWhitespace => "nova_leading_whitespace",
             Self::NovaTabSeparator { .. } => "nova_tab_separator",
+            Self::NovaBase64Token => "nova_base64_token",
             Self::NovaSkApplication => "nova_sk_application",
             Self::NovaKeyType => "nova_key_type",
         }
@@ -609,6 +614,9 @@ impl fmt::Display for Error {
             Self::NovaTabSeparator { offset } => write!(
                 f,
                 "a TAB is the only separator after the key type (at byte {offset}): nova needs a space there"
+            ),
+            Self::NovaBase64Token => f.write_str(
+                "the text after the first space is not base64 nova can decode (nova hashes the second space-separated field)",
             ),
             Self::NovaSkApplication => f.write_str(
                 "security-key application string does not start with \"ssh:\" (nova refuses it)",

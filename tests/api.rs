@@ -6,11 +6,11 @@
 use std::cell::Cell;
 
 use base64::Engine as _;
-use keypairs::Error;
 use keypairs::api::{
     self, Context, CreateKeypairRequest, CreateKeypairResponse, Fault, FaultKind, KeypairStore,
     KeypairType, Microversion, Reply,
 };
+use keypairs::{Error, Policy};
 use rand_chacha::ChaCha8Rng;
 use rand_core::SeedableRng as _;
 use serde_json::{Value, json};
@@ -133,12 +133,29 @@ fn names_beyond_the_vectors() {
     assert!(!ok(&"a".repeat(256), 92));
     assert!(ok("a.b@c", 92));
     assert!(!ok("a.b", 91));
-    // Nova accepts one trailing newline (Python's `$`); the crate follows the documented rule.
-    let f = api::check_name("key\n", mv(1)).unwrap_err();
-    assert!(
-        f.message()
-            .ends_with("Can not start or end with whitespace.")
+    // Nova's order: format before minLength and maxLength (item 1 of issue #12).
+    let f = api::check_name(&format!(" {}", "a".repeat(255)), mv(1)).unwrap_err();
+    assert_eq!(
+        f.message(),
+        "An invalid 'name' value was provided. The name must be: printable characters. Can not start or end with whitespace."
     );
+    let f = api::check_name(&"\t".repeat(300), mv(92)).unwrap_err();
+    assert!(f.message().starts_with("An invalid 'name'"));
+    let f = api::check_name(&"a".repeat(256), mv(1)).unwrap_err();
+    assert!(f.message().ends_with("is too long"));
+    // One trailing newline passes (Python's `$` matches before it); nothing else does.
+    assert!(ok("key\n", 1));
+    assert!(ok("a.b\n", 92));
+    assert!(ok(&format!("{}\n", "a".repeat(254)), 1));
+    for bad in ["key\n\n", "\n", "key \n", "key\r\n", "\nkey", "ke\ny"] {
+        let f = api::check_name(bad, mv(1)).unwrap_err();
+        assert!(f.message().starts_with("An invalid 'name'"), "{bad:?}");
+    }
+    // 255 letters and a newline are 256 characters: too long, as in Python.
+    let f = api::check_name(&format!("{}\n", "a".repeat(255)), mv(1)).unwrap_err();
+    assert!(f.message().ends_with("is too long"));
+    let f = api::check_name("bad/\n", mv(1)).unwrap_err();
+    assert!(f.message().contains("does not match"), "{}", f.message());
     // Characters are counted, not bytes: 255 two-byte letters are too long only by pattern.
     let f = api::check_name(&"é".repeat(255), mv(1)).unwrap_err();
     assert!(f.message().contains("does not match"), "{}", f.message());
@@ -297,6 +314,15 @@ fn import_per_microversion() {
         assert_eq!(kp["user_id"], "u1");
         assert_eq!(kp["name"], "k");
         assert!(kp.get("private_key").is_none(), "no private_key on import");
+        // One trailing newline in the name: stored and answered without it, as Nova's
+        // `normalize_name` does; the store is asked about `k` too.
+        let taken = |_: &str, n: &str| n == "k";
+        let newline = json!({"keypair": {"name": "k\n", "public_key": ED25519}}).to_string();
+        let ctx = Context::new("u1", mv(minor));
+        let c = api::handle(newline.as_bytes(), &ctx, &free, &mut rng()).unwrap();
+        assert_eq!(c.response().keypair.name, "k");
+        let f = api::handle(newline.as_bytes(), &ctx, &taken, &mut rng()).unwrap_err();
+        assert_eq!(f.message(), "Key pair 'k' already exists.");
         assert_eq!(kp.get("type").is_some(), with_type);
         if with_type {
             assert_eq!(kp["type"], "ssh");
@@ -356,6 +382,98 @@ fn public_key_over_1024_bytes_is_refused() {
             .public_key,
         key
     );
+}
+
+/// Nova's own verdict on keys and variants (tests/data/api/nova_keys.txt, from Nova's
+/// `generate_fingerprint` run with pyca/cryptography 48): the API accepts a key only when Nova
+/// and OpenSSH's rules both do, and then answers Nova's fingerprint (for a certificate: the MD5
+/// of the whole certificate blob, not ssh-keygen's MD5 of the certified key).
+#[test]
+fn keys_as_nova_reads_them() {
+    let cases = support::cases("api/nova_keys.txt");
+    assert!(cases.len() > 100);
+    let (mut accepted, mut nova_refused, mut openssh_refused) = (0, 0, 0);
+    for case in &cases {
+        let key = String::from_utf8(case.input.clone()).unwrap();
+        let body = json!({"keypair": {"name": "k", "public_key": key}}).to_string();
+        let outcome = run(body.as_bytes(), 2);
+        let library = keypairs::parse_public_key(&case.input);
+        match (&outcome, case.expected.as_str()) {
+            (Ok(c), md5) => {
+                assert_eq!(c.response().keypair.fingerprint, md5, "{}", case.note);
+                accepted += 1;
+            }
+            (Err(f), "refused") => {
+                assert_eq!(f.message(), api::INVALID_KEY_MESSAGE, "{}", case.note);
+                nova_refused += 1;
+            }
+            (Err(f), _) => {
+                // Nova accepts; only OpenSSH's own rules may refuse, as the library does.
+                assert!(
+                    !f.error().unwrap().kind().starts_with("nova_"),
+                    "{}",
+                    case.note
+                );
+                assert_eq!(library.as_ref().err(), f.error(), "{}", case.note);
+                openssh_refused += 1;
+            }
+        }
+    }
+    assert!(accepted > 50 && nova_refused > 30 && openssh_refused > 5);
+    // Nova's refusals that OpenSSH's rules alone would let through, each named.
+    let ed = support::read("keys/ed25519.pub");
+    let ed = String::from_utf8(ed).unwrap();
+    let ed = ed.trim_end();
+    let (typ, rest) = ed.split_once(' ').unwrap();
+    let (b64, comment) = rest.split_once(' ').unwrap();
+    let sk_cert = String::from_utf8(support::read("keys/sk_ed25519-by-ed25519-cert.pub")).unwrap();
+    let sk_app = String::from_utf8(support::read("keys/sk_ed25519_emptyapp.pub")).unwrap();
+    let mldsa = String::from_utf8(support::read("keys/mldsa44_ed25519.pub")).unwrap();
+    for (input, want) in [
+        (format!(" {ed}"), Error::NovaLeadingWhitespace),
+        (format!("\n{ed}"), Error::NovaLeadingWhitespace),
+        (
+            format!("{typ}\t{b64} {comment}"),
+            Error::NovaTabSeparator { offset: 11 },
+        ),
+        (format!("{typ} {b64}\t{comment}"), Error::NovaBase64Token),
+        (sk_cert, Error::NovaKeyType),
+        (sk_app, Error::NovaSkApplication),
+    ] {
+        assert!(
+            keypairs::parse_public_key(input.as_bytes()).is_ok(),
+            "{input}"
+        );
+        let body = json!({"keypair": {"name": "k", "public_key": input}}).to_string();
+        let f = run(body.as_bytes(), 2).unwrap_err();
+        assert_eq!(f.error(), Some(&want), "{input}");
+        let policy = Policy::nova();
+        assert_eq!(
+            keypairs::parse_public_key_with(input.as_bytes(), &policy).err(),
+            Some(want)
+        );
+    }
+    let policy = Policy::nova().with_max_input_len(4096);
+    assert_eq!(
+        keypairs::parse_public_key_with(mldsa.as_bytes(), &policy).err(),
+        Some(Error::NovaKeyType)
+    );
+    // A certificate: the API answers the MD5 of the certificate blob, the library (and
+    // `keypairs fingerprint`) ssh-keygen's MD5 of the certified key.
+    let cert = String::from_utf8(support::read("keys/ed25519-by-ed25519-cert.pub")).unwrap();
+    let parsed = keypairs::parse_public_key(cert.as_bytes()).unwrap();
+    let body = json!({"keypair": {"name": "k", "public_key": cert}}).to_string();
+    let api_fp = run(body.as_bytes(), 2)
+        .unwrap()
+        .response()
+        .keypair
+        .fingerprint
+        .clone();
+    assert_eq!(
+        api_fp,
+        keypairs::Md5Fingerprint::of_blob(parsed.blob()).to_string()
+    );
+    assert_ne!(api_fp, parsed.md5_fingerprint().to_string());
 }
 
 // ----- conflicts, owners, policy ----------------------------------------------------------------
@@ -898,14 +1016,14 @@ fn bad_json_of_every_shape_is_a_400() {
     let deep_array = "[".repeat(60_000);
     let deep_object =
         r#"{"keypair": "#.to_owned() + &r#"{"a": "#.repeat(200) + "1" + &"}".repeat(201);
-    let huge_int = format!(r#"{{"keypair": {{"name": {}}}}}"#, "9".repeat(5000));
+    // Python's int() stops at 4300 digits: a ValueError, so "Malformed request body".
+    let huge_int = format!(r#"{{"keypair": {{"name": {}}}}}"#, "9".repeat(4301));
     let cases: Vec<Vec<u8>> = vec![
         br#"{"keypair": {"name": "a""#.to_vec(),
         br#"{"keypair": {"name": "a"}"#.to_vec(),
         b"{".to_vec(),
         deep_array.into_bytes(),
         deep_object.into_bytes(),
-        br#"{"keypair": {"name": 1e400}}"#.to_vec(),
         huge_int.into_bytes(),
         br#"{"keypair": {"name": NaN}}"#.to_vec(),
         br#"{"keypair": {"name": "\ud800"}}"#.to_vec(),
@@ -947,6 +1065,46 @@ fn bad_json_of_every_shape_is_a_400() {
 }
 
 #[test]
+fn numbers_are_echoed_as_python_prints_them() {
+    let message = |value: &str| {
+        let body = format!(r#"{{"keypair": {{"name": {value}}}}}"#);
+        let f = run(body.as_bytes(), 2).unwrap_err();
+        assert_eq!(f.kind(), FaultKind::Validation, "{value}");
+        f.message().to_owned()
+    };
+    for (value, repr) in [
+        ("-0", "0"),
+        (
+            "123456789012345678901234567890",
+            "123456789012345678901234567890",
+        ),
+        ("-18446744073709551617", "-18446744073709551617"),
+        ("-0.0", "-0.0"),
+        ("1e400", "inf"),
+        ("1E2", "100.0"),
+    ] {
+        assert_eq!(
+            message(value),
+            format!(
+                "Invalid input for field/attribute name. Value: {repr}. {repr} is not of type 'string'"
+            )
+        );
+    }
+    let digits = "7".repeat(400);
+    assert!(message(&digits).ends_with(&format!("{digits} is not of type 'string'")));
+    let f = run(
+        format!(r#"{{"keypair": {{"name": "ok", "x": {digits}}}}}"#).as_bytes(),
+        2,
+    )
+    .unwrap_err();
+    assert!(f.message().contains(&format!("'x': {digits}}}")));
+    assert!(
+        message(&"4".repeat(4300)).len() > 8600,
+        "4300 digits are still an int"
+    );
+}
+
+#[test]
 fn body_size_is_bounded_before_parsing() {
     let ctx = Context::new("u1", mv(2)).with_max_body_len(64);
     let mut body = br#"{"keypair": {"name": "k", "public_key": ""}}"#.to_vec();
@@ -971,6 +1129,19 @@ fn body_size_is_bounded_before_parsing() {
     // Not even JSON is looked at past the bound.
     let garbage = vec![0xff; api::DEFAULT_MAX_BODY_LEN + 1];
     assert_eq!(run(&garbage, 2).unwrap_err().status(), 413);
+    // The default is oslo.middleware's 114688 bytes: a 70 KB body with a bad key gets Nova's
+    // 400 "failed to generate fingerprint", not a 413.
+    assert_eq!(api::DEFAULT_MAX_BODY_LEN, 114_688);
+    let key = format!("ssh-rsa {}", "A".repeat(70_000));
+    let body = json!({"keypair": {"name": "k", "public_key": key}}).to_string();
+    let f = run(body.as_bytes(), 2).unwrap_err();
+    assert_eq!(f.status(), 400);
+    assert_eq!(f.message(), api::INVALID_KEY_MESSAGE);
+    let mut body = br#"{"keypair": {"name": "k", "public_key": ""}}"#.to_vec();
+    body.resize(114_688, b' ');
+    assert_eq!(run(&body, 2).unwrap_err().status(), 400);
+    body.push(b' ');
+    assert_eq!(run(&body, 2).unwrap_err().status(), 413);
 }
 
 proptest::proptest! {

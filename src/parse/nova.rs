@@ -40,6 +40,11 @@ pub(super) fn check(
     if !run.contains(&b' ') {
         return Err(Error::NovaTabSeparator { offset: separator });
     }
+    // Nova hashes `base64.b64decode(public_key.split(' ')[1])`: that must decode.
+    let token = text.split(' ').nth(1).unwrap_or_default();
+    if !python_b64decode_ok(token.as_bytes()) {
+        return Err(Error::NovaBase64Token);
+    }
     match key_type {
         KeyType::SkEd25519 | KeyType::SkEcdsaP256 if is_cert => Err(Error::NovaKeyType),
         KeyType::MlDsa44Ed25519 => Err(Error::NovaKeyType),
@@ -59,5 +64,56 @@ pub(super) fn check(
             }
         }
         _ => Ok(()),
+    }
+}
+
+/// Whether Python's `base64.b64decode(token)` (not validating) succeeds: the token must be
+/// ASCII (`str.encode('ascii')`), characters outside the alphabet are skipped, decoding stops
+/// at the padding that completes a quantum, and the data characters must not end one past a
+/// multiple of four nor two or three past one without that padding (CPython's `a2b_base64`).
+fn python_b64decode_ok(token: &[u8]) -> bool {
+    if !token.is_ascii() {
+        return false;
+    }
+    let mut quad_pos = 0u8;
+    let mut pads = 0u8;
+    for &c in token {
+        if c == b'=' {
+            if quad_pos >= 2 {
+                pads += 1;
+                if quad_pos + pads >= 4 {
+                    return true;
+                }
+            }
+            continue;
+        }
+        if !(c.is_ascii_alphanumeric() || c == b'+' || c == b'/') {
+            continue;
+        }
+        pads = 0;
+        quad_pos = (quad_pos + 1) % 4;
+    }
+    quad_pos == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::python_b64decode_ok as ok;
+
+    #[test]
+    fn python_b64decode() {
+        assert!(ok(b""));
+        assert!(ok(b"AAAA"));
+        assert!(ok(b"AA=="));
+        assert!(ok(b"AAA="));
+        assert!(ok(b"AA==junk after the padding"));
+        assert!(ok(b"A*A*A*A"));
+        assert!(ok(b"AA=A="));
+        assert!(!ok(b"A"));
+        assert!(!ok(b"AA"));
+        assert!(!ok(b"AAA"));
+        assert!(!ok(b"AA="));
+        assert!(!ok(b"AAAA\xc3\xa9"));
+        assert!(!ok("AAAA\u{e9}".as_bytes()));
     }
 }
