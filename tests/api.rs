@@ -1218,6 +1218,45 @@ fn microversion_header() {
     );
     assert_eq!("x".parse::<Microversion>(), Err(Error::MicroversionFormat));
     assert_eq!(Microversion::V2_92.to_string(), "2.92");
+
+    // Nova's highest today is 2.104: `latest` is 2.104, 2.105 is a 406 (issue #12, item 10).
+    let max = Microversion::LATEST;
+    assert_eq!(max.to_string(), "2.104");
+    assert_eq!(
+        Microversion::from_header(Some("latest"), max).unwrap(),
+        mv(104)
+    );
+    assert_eq!(
+        Microversion::from_header(Some("2.104"), max).unwrap(),
+        mv(104)
+    );
+    let f = Microversion::from_header(Some("2.105"), max).unwrap_err();
+    assert_eq!(f.status(), 406);
+    assert_eq!(
+        f.message(),
+        "Version 2.105 is not supported by the API. Minimum is 2.1 and maximum is 2.104."
+    );
+    assert_eq!("2.104".parse::<Microversion>().unwrap(), max);
+    assert_eq!(
+        "2.105".parse::<Microversion>(),
+        Err(Error::MicroversionUnsupported)
+    );
+    // Key pairs at 2.104 behave as at 2.92.
+    for body in [
+        br#"{"keypair": {"name": "a.b@c", "public_key": "x"}}"#.as_slice(),
+        br#"{"keypair": {"name": "k"}}"#,
+        br#"{"keypair": {"name": "k", "type": "x509"}}"#,
+        br#"{"keypair": {"name": "bad/"}}"#,
+    ] {
+        assert_eq!(
+            run(body, 104).map(|c| c.status()),
+            run(body, 92).map(|c| c.status())
+        );
+        assert_eq!(
+            run(body, 104).unwrap_err().message(),
+            run(body, 92).unwrap_err().message()
+        );
+    }
 }
 
 #[test]
