@@ -50,16 +50,15 @@
 //! generation (create), then the name check for an import (Nova's database insert comes last,
 //! so an invalid key with a taken name is a 400, not a 409).
 //!
-//! Where this crate deliberately differs from Nova:
+//! Where this crate deliberately differs from Nova (the README's table has them all, with the
+//! reasons):
 //! - a `public_key` over the [`Policy`]'s limit (1024 bytes by default, the seed document's
-//!   rule) is refused, and SSH keys are checked by this crate's strict parser (Nova's is lenient:
-//!   it accepts any RSA size, stray characters in base64, and more); the envelope keeps Nova's
-//!   text, [`Fault::error`] names the rule;
-//! - creating a `type: x509` key pair (a self-signed certificate and a PKCS#12 bundle) is not
-//!   offered ([`crate::Error::X509GenerationUnsupported`]); importing a certificate is;
-//! - a name ending in `\n` is refused (Nova's Python regexes let one trailing newline through);
-//! - the body is JSON as `serde_json` reads it (see `api/json.rs`: `NaN`, numbers beyond `f64`,
-//!   lone surrogates and nesting deeper than 128 are "Malformed request body" here).
+//!   rule) is refused, and SSH keys must pass OpenSSH's rules as well as Nova's
+//!   ([`Policy::nova`]; Nova alone accepts any RSA size, stray characters in base64, and more);
+//!   the envelope keeps Nova's text, [`Fault::error`] names the rule;
+//! - two spaces after the key type: Nova fingerprints the empty string, this crate the key;
+//! - the body is JSON as `serde_json` reads it (see `api/json.rs`: `NaN`, `Infinity`, lone
+//!   surrogates and nesting deeper than 128 are "Malformed request body" here).
 
 mod fault;
 mod json;

@@ -115,7 +115,7 @@ impl FromStr for Microversion {
         }
         match split_version(s) {
             None => Err(Error::MicroversionFormat),
-            Some((Some(2), Some(minor))) if minor >= 1 && minor <= Self::LATEST.minor => {
+            Some((Some(2), Some(minor))) if (1..=Self::LATEST.minor).contains(&minor) => {
                 Ok(Self { minor })
             }
             Some(_) => Err(Error::MicroversionUnsupported),

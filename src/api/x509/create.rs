@@ -247,16 +247,27 @@ fn pkcs12(
         ])),
     ]);
 
-    // The key, PKCS#8 under PBES2, in a shrouded key bag in a data content.
+    // The key, PKCS#8 under PBES2 (EncryptedPrivateKeyInfo), in a shrouded key bag in a data
+    // content. Encrypted in place in a zeroizing buffer: under the empty password the
+    // ciphertext is as secret as the key (`pkcs8`'s own `encrypt_with_params` leaves its
+    // ciphertext in a plain `Vec`).
     let pkcs8 = key.to_pkcs8_der().map_err(|_| Error::Encoding)?;
-    let pkcs8 =
-        pkcs8::PrivateKeyInfoRef::try_from(pkcs8.as_bytes()).map_err(|_| Error::Encoding)?;
-    let shrouded = pkcs8
-        .encrypt_with_params(pbes2(rng)?, b"")
+    let key_scheme = pbes2(rng)?;
+    let plain_len = pkcs8.as_bytes().len();
+    let mut buf = Zeroizing::new(vec![0u8; plain_len + 16]);
+    buf.get_mut(..plain_len)
+        .ok_or(Error::Encoding)?
+        .copy_from_slice(pkcs8.as_bytes());
+    let ciphertext = key_scheme
+        .encrypt_in_place(b"", &mut buf, plain_len)
         .map_err(|_| Error::Crypto)?;
+    let shrouded = seq(&[
+        &der(&pkcs5::EncryptionScheme::Pbes2(key_scheme.clone()))?,
+        &tlv(TAG_OCTET_STRING, ciphertext),
+    ]);
     let key_bag = seq(&[
         &oid(OID_SHROUDED_KEY_BAG),
-        &explicit0(shrouded.as_bytes()),
+        &explicit0(&shrouded),
         &attributes,
     ]);
     let key_contents = seq(&[&key_bag]);
