@@ -366,8 +366,9 @@ impl fmt::Debug for Reply {
 ///
 /// # Errors
 /// A [`Fault`] for every refusal: body too large (413), not JSON or against the schema (400),
-/// invalid key (400), refused by [`KeypairStore::admit`] (403), name taken (409), no key from
-/// the key source or not the key asked for (500).
+/// invalid key (400), refused by [`KeypairStore::admit`] (403), name taken (409), no key or no
+/// random bytes from the key source, not the key asked for, or an x509 create for a user id
+/// over 64 characters (500, as Nova's `openssl` fails).
 pub fn handle<S, K>(
     body: &[u8],
     ctx: &Context<'_>,
@@ -422,10 +423,14 @@ pub fn parse_body(body: &[u8], ctx: &Context<'_>) -> Result<CreateKeypairRequest
 /// caller), validating it against `ctx.microversion`'s schema first.
 ///
 /// Import (`public_key` present, even empty): the key is checked with the import parser under
-/// `ctx.policy` and echoed verbatim, with its MD5 fingerprint; `type: x509` takes a PEM
-/// certificate and gives its SHA-1 fingerprint. Create (no `public_key`, below 2.92): a
-/// 2048-bit RSA key from `keys` (an RNG or another [`KeySource`]), `ssh-rsa ...
-/// Generated-by-Nova`, and the PKCS#1 PEM private key, returned this once.
+/// `ctx.policy` and echoed verbatim, with Nova's MD5 fingerprint (of the whole blob: for an
+/// OpenSSH certificate, the certificate's); `type: x509` takes a PEM certificate and gives its
+/// SHA-1 fingerprint. Create (no `public_key`, below 2.92): a 2048-bit RSA key from `keys` (an
+/// RNG or another [`KeySource`]), `ssh-rsa ... Generated-by-Nova`, and the PKCS#1 PEM private
+/// key, returned this once; with `type: x509`, a self-signed client certificate for the owner
+/// as `public_key`, its SHA-1 fingerprint, and the base64 of a PKCS#12 bundle (key and
+/// certificate, empty password) as `private_key`. The name is stored and answered without one
+/// trailing newline (Nova's `normalize_name`).
 ///
 /// # Errors
 /// As [`handle`], less the body-level faults.
