@@ -565,7 +565,8 @@ fn create_x509<K: KeySource + ?Sized>(
     keys.random_bytes(seed.as_mut())?;
     let mut rng = rand_chacha::ChaCha20Rng::from_seed(*seed);
     let now = ctx.now.unwrap_or_else(SystemTime::now);
-    let pair = x509::create(key.into_rsa(), user_id, now, &mut rng)?;
+    let pkcs1 = key.into_pkcs1_der()?;
+    let pair = x509::create(pkcs1.as_bytes(), user_id, now, &mut rng)?;
     let fingerprint = x509::sha1_colon_hex(&pair.certificate_der);
     Ok((
         pair.certificate_pem,

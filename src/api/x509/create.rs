@@ -25,7 +25,6 @@ use core::time::Duration;
 use std::time::SystemTime;
 
 use hmac::{KeyInit as _, Mac as _};
-use rsa::pkcs8::EncodePrivateKey as _;
 use rsa::pkcs8::pkcs5;
 use sha2::{Digest as _, Sha256};
 use x509_cert::TbsCertificate;
@@ -68,6 +67,7 @@ const OID_CERT_BAG: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113
 const OID_X509_CERTIFICATE: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.22.1");
 const OID_LOCAL_KEY_ID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.21");
+const OID_RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 const OID_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
 
 /// What an x509 create returns: the certificate (PEM and DER) and the PKCS#12 bundle.
@@ -80,9 +80,10 @@ pub(crate) struct X509KeyPair {
     pub(crate) pkcs12: Zeroizing<Vec<u8>>,
 }
 
-/// Makes the certificate and the PKCS#12 bundle for `key`, owned by `user_id`, valid from `now`.
+/// Makes the certificate and the PKCS#12 bundle for the key `pkcs1` (PKCS#1 DER), owned by
+/// `user_id`, valid from `now`.
 pub(crate) fn create(
-    key: rsa::PrivateKey,
+    pkcs1: &[u8],
     user_id: &str,
     now: SystemTime,
     rng: &mut (impl rand_core::CryptoRng + ?Sized),
@@ -94,8 +95,12 @@ pub(crate) fn create(
             max: MAX_COMMON_NAME_LEN,
         });
     }
+    // The signing key goes through `rsa` (its limbs, zeroized on drop; its own precomputation
+    // temporaries are out of reach), the encodings are written here into zeroizing buffers.
+    let key = <rsa::PrivateKey as rsa::pkcs1::DecodeRsaPrivateKey>::from_pkcs1_der(pkcs1)
+        .map_err(|_| Error::InvalidPrivateKey)?;
     let certificate_der = certificate(&key, user_id, now, rng)?;
-    let pkcs12 = pkcs12(&key, &certificate_der, rng)?;
+    let pkcs12 = pkcs12(pkcs1, &certificate_der, rng)?;
     Ok(X509KeyPair {
         certificate_pem: certificate_pem(&certificate_der),
         certificate_der,
@@ -209,9 +214,10 @@ fn certificate_pem(der: &[u8]) -> String {
     out
 }
 
-/// The PKCS#12 bundle (`PFX`, version 3) of `key` and `cert_der`, empty password.
+/// The PKCS#12 bundle (`PFX`, version 3) of the key `pkcs1` (PKCS#1 DER) and `cert_der`, empty
+/// password.
 fn pkcs12(
-    key: &rsa::PrivateKey,
+    pkcs1: &[u8],
     cert_der: &[u8],
     rng: &mut (impl rand_core::CryptoRng + ?Sized),
 ) -> Result<Zeroizing<Vec<u8>>> {
@@ -251,13 +257,18 @@ fn pkcs12(
     // content. Encrypted in place in a zeroizing buffer: under the empty password the
     // ciphertext is as secret as the key (`pkcs8`'s own `encrypt_with_params` leaves its
     // ciphertext in a plain `Vec`).
-    let pkcs8 = key.to_pkcs8_der().map_err(|_| Error::Encoding)?;
+    // PrivateKeyInfo: version 0, rsaEncryption with NULL parameters, the PKCS#1 key.
+    let pkcs8 = seq(&[
+        &tlv(TAG_INTEGER, &[0]),
+        &seq(&[&oid(OID_RSA_ENCRYPTION), &tlv(TAG_NULL, &[])]),
+        &tlv(TAG_OCTET_STRING, pkcs1),
+    ]);
     let key_scheme = pbes2(rng)?;
-    let plain_len = pkcs8.as_bytes().len();
+    let plain_len = pkcs8.len();
     let mut buf = Zeroizing::new(vec![0u8; plain_len + 16]);
     buf.get_mut(..plain_len)
         .ok_or(Error::Encoding)?
-        .copy_from_slice(pkcs8.as_bytes());
+        .copy_from_slice(&pkcs8);
     let ciphertext = key_scheme
         .encrypt_in_place(b"", &mut buf, plain_len)
         .map_err(|_| Error::Crypto)?;
