@@ -1,10 +1,12 @@
 //! `keypairs fingerprint`: `ssh-keygen -l` for one key, or for each line of an authorized_keys file.
 
-use std::io::{Read as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use keypairs::{Error, INSPECT_MAX_LEN, Policy, PublicKey, parse_public_key_with};
+
+use crate::input::{self, ReadError};
+use crate::report::Report;
 
 /// Largest file read in `--each-line` mode.
 const MAX_FILE_LEN: u64 = 64 * 1024 * 1024;
@@ -44,87 +46,79 @@ pub(crate) fn run(args: &Args) -> ExitCode {
     let limit = if args.each_line {
         MAX_FILE_LEN
     } else {
-        // One byte more than the policy allows, so an oversized input is reported as such.
-        u64::try_from(INSPECT_MAX_LEN).unwrap_or(u64::MAX) + 1
+        u64::try_from(INSPECT_MAX_LEN).unwrap_or(u64::MAX)
     };
-    let input = match read_input(args.file.as_ref(), limit) {
+    let input = match input::read_all(args.file.as_deref(), limit) {
         Ok(b) => b,
-        Err(e) => {
-            eprintln!("keypairs: cannot read input: {e}");
-            return ExitCode::from(1);
-        }
+        Err(e) => return read_failed(&e, args.json),
     };
     if args.each_line {
         return run_each_line(args, &input);
     }
     let policy = Policy::inspect();
-    let mut out = std::io::stdout().lock();
+    let mut report = Report::new();
     match parse_public_key_with(&input, &policy) {
         Ok(key) => {
-            let line = if args.json {
-                key_json(&key, None).to_string()
+            let _ = if args.json {
+                report.json(&key_json(&key, None))
             } else {
-                key_line(&key, args.hash)
+                report.line(&key_line(&key, args.hash))
             };
-            let _ = writeln!(out, "{line}");
-            ExitCode::SUCCESS
         }
         Err(e) => {
             if args.json {
-                let _ = writeln!(out, "{}", error_json(&e, None));
+                let _ = report.json(&error_json(&e, None));
             }
-            eprintln!("keypairs: invalid public key: {e}");
-            ExitCode::from(1)
+            report.error(&format!("invalid public key: {e}"));
         }
     }
+    report.finish("errors")
+}
+
+/// A file that cannot be read: the reason on standard error (and as JSON on standard output
+/// with `--json`); exit 1.
+fn read_failed(e: &ReadError, json: bool) -> ExitCode {
+    let mut report = Report::new();
+    if json {
+        let v = serde_json::json!({"error": {"kind": e.kind(), "message": e.to_string()}});
+        let _ = report.json(&v);
+    }
+    report.error(&e.to_string());
+    report.finish("errors")
 }
 
 fn run_each_line(args: &Args, input: &[u8]) -> ExitCode {
     let policy = Policy::inspect();
-    let mut out = std::io::stdout().lock();
-    let mut bad = 0usize;
+    let mut report = Report::new();
     for (i, line) in input.split(|&b| b == b'\n').enumerate() {
         let number = i + 1;
         let trimmed = line.trim_ascii();
         if trimmed.is_empty() || trimmed.starts_with(b"#") {
             continue;
         }
-        match parse_public_key_with(line, &policy) {
+        let written = match parse_public_key_with(line, &policy) {
             Ok(key) => {
-                let text = if args.json {
-                    key_json(&key, Some(number)).to_string()
+                if args.json {
+                    report.json(&key_json(&key, Some(number)))
                 } else {
-                    key_line(&key, args.hash)
-                };
-                let _ = writeln!(out, "{text}");
+                    report.line(&key_line(&key, args.hash))
+                }
             }
             Err(e) => {
-                bad += 1;
+                report.error(&format!("line {number}: {e}"));
                 if args.json {
-                    let _ = writeln!(out, "{}", error_json(&e, Some(number)));
+                    report.json(&error_json(&e, Some(number)))
+                } else {
+                    Ok(())
                 }
-                eprintln!("keypairs: line {number}: {e}");
             }
+        };
+        if written.is_err() {
+            // Standard output is gone (`| head`): nobody reads the rest.
+            break;
         }
     }
-    if bad == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    }
-}
-
-fn read_input(file: Option<&PathBuf>, limit: u64) -> std::io::Result<Vec<u8>> {
-    let mut buf = Vec::new();
-    match file {
-        Some(p) if p.as_os_str() != "-" => {
-            std::fs::File::open(p)?.take(limit).read_to_end(&mut buf)?;
-        }
-        _ => {
-            std::io::stdin().lock().take(limit).read_to_end(&mut buf)?;
-        }
-    }
-    Ok(buf)
+    report.finish("invalid lines")
 }
 
 /// `ssh-keygen -l`'s line: `BITS HASH COMMENT (TYPE)`.
