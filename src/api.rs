@@ -206,6 +206,7 @@ impl<F: Fn(&str, &str) -> bool + ?Sized> KeypairStore for F {
 /// /// Keys generated ahead of time, handed out once each.
 /// struct Pool(Vec<GeneratedKey>);
 ///
+/// # #[cfg(feature = "getrandom")]
 /// impl KeySource for Pool {
 ///     fn rsa_key(&mut self, bits: usize, comment: &str) -> Result<GeneratedKey, Error> {
 ///         // Only keys of the asked size; generate on the spot when the pool is dry.

@@ -327,6 +327,7 @@ impl GeneratedKey {
 
     /// The private key as PKCS#1 DER, for the API's x509 create (a certificate and a PKCS#12
     /// bundle); in `SecretDocument`'s zeroizing buffer.
+    #[cfg(feature = "api")]
     pub(crate) fn into_pkcs1_der(self) -> Result<rsa::pkcs1::der::SecretDocument> {
         pkcs1_document(&self.private)
     }

@@ -6,6 +6,7 @@
 //! (see `blob`). Nothing is allocated but the decoded blob and the comment.
 
 mod blob;
+mod fields;
 mod nova;
 mod signature;
 
