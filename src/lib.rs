@@ -1,6 +1,9 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "api")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api")))]
 pub mod api;
 mod error;
 mod fingerprint;
@@ -13,6 +16,7 @@ mod wire;
 pub use crate::error::{Error, PemKind, Result};
 pub use crate::fingerprint::{Md5Fingerprint, Sha256Fingerprint};
 #[cfg(feature = "getrandom")]
+#[cfg_attr(docsrs, doc(cfg(feature = "getrandom")))]
 pub use crate::generate::generate_rsa_os;
 pub use crate::generate::{
     DEFAULT_RSA_BITS, GeneratedKey, NOVA_COMMENT, PrivateKeyFormat, RSA_PUBLIC_EXPONENT,

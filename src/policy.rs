@@ -31,6 +31,10 @@ pub struct Policy {
     pub allow_dsa: bool,
     /// Whether OpenSSH certificates are accepted.
     pub allow_certificates: bool,
+    /// Whether Nova's own extra refusals apply too ([`Policy::nova`]): the key must also be one
+    /// that Nova's loader (pyca/cryptography's `load_ssh_public_key`, then
+    /// `public_key.split(' ')[1]`) reads.
+    pub nova_rules: bool,
 }
 
 impl Policy {
@@ -44,7 +48,20 @@ impl Policy {
             max_rsa_bits: MAX_RSA_BITS,
             allow_dsa: true,
             allow_certificates: true,
+            nova_rules: false,
         }
+    }
+
+    /// The os-keypairs API's policy: [`Policy::api`] and Nova's own refusals on top, so a key is
+    /// accepted only when both OpenSSH's rules and Nova's accept it. Nova (pyca/cryptography's
+    /// `load_ssh_public_key`, then `public_key.split(' ')[1]`) also refuses: whitespace or a
+    /// line break before the key type; a TAB as the only separator after the key type;
+    /// security-key (`sk-*`) keys whose application string does not start with `ssh:`;
+    /// security-key certificates; key types pyca/cryptography does not know
+    /// (`ssh-mldsa44-ed25519@openssh.com`).
+    #[must_use]
+    pub const fn nova() -> Self {
+        Self::api().with_nova_rules(true)
     }
 
     /// The API's rules with a 16 KiB size bound, for inspecting big keys.
@@ -71,6 +88,13 @@ impl Policy {
     #[must_use]
     pub const fn with_dsa(mut self, allow: bool) -> Self {
         self.allow_dsa = allow;
+        self
+    }
+
+    /// Returns the policy with Nova's extra refusals ([`Policy::nova`]) on or off.
+    #[must_use]
+    pub const fn with_nova_rules(mut self, on: bool) -> Self {
+        self.nova_rules = on;
         self
     }
 

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 #[path = "../fuzz/harness/parse_public_key.rs"]
 pub mod parse_public_key;
 
+#[cfg(feature = "api")]
 #[path = "../fuzz/harness/api_request.rs"]
 pub mod api_request;
 
@@ -52,6 +53,7 @@ fn parse_public_key_corpus() {
     replay("parse_public_key", parse_public_key::check);
 }
 
+#[cfg(feature = "api")]
 #[test]
 fn api_request_corpus() {
     replay("api_request", api_request::check);

@@ -497,6 +497,7 @@ proptest::proptest! {
 
 // ----- the CLI: keypairs create ------------------------------------------------------------------
 
+#[cfg(feature = "cli")]
 mod cli {
     use super::*;
     use std::os::unix::fs::PermissionsExt as _;

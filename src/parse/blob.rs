@@ -7,6 +7,7 @@ use crate::key::{CertificateInfo, CertificateType, KeyType, Warnings};
 use crate::policy::{MAX_CERT_PRINCIPALS, Policy};
 use crate::wire::{Reader, bit_len, cmp_magnitude};
 
+use super::fields::KeyFields;
 use super::signature;
 
 /// Length of an ML-DSA-44 + Ed25519 hybrid public key (1312 + 32 bytes).
@@ -18,32 +19,6 @@ pub(crate) struct Parsed {
     pub(crate) bits: u32,
     pub(crate) warnings: Warnings,
     pub(crate) certificate: Option<CertificateInfo>,
-}
-
-/// The fields of a plain key, borrowed from the blob.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum KeyFields<'a> {
-    Rsa { e: &'a [u8], n: &'a [u8] },
-    Dsa { p: &'a [u8] },
-    Ecdsa { key_type: KeyType, point: &'a [u8] },
-    Ed25519 { key: &'a [u8] },
-    Sk,
-    MlDsa44Ed25519,
-}
-
-impl KeyFields<'_> {
-    fn bits(&self) -> u32 {
-        match self {
-            Self::Rsa { n, .. } => bit_len(n),
-            Self::Dsa { p } => bit_len(p),
-            Self::Ecdsa { key_type, .. } => match key_type {
-                KeyType::EcdsaP384 => 384,
-                KeyType::EcdsaP521 => 521,
-                _ => 256,
-            },
-            Self::Ed25519 { .. } | Self::Sk | Self::MlDsa44Ed25519 => 256,
-        }
-    }
 }
 
 /// Parses a whole blob whose type token was `key_type` (a certificate when `is_cert`).

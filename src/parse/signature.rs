@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::key::{KeyType, SignatureAlgorithm};
 use crate::wire::Reader;
 
-use super::blob::KeyFields;
+use super::fields::KeyFields;
 
 /// Verifies `sig_blob` (RFC 4253 §6.6 `string alg || string sig`) by the CA key over `signed`.
 pub(crate) fn verify(
