@@ -226,15 +226,6 @@ impl Secrets {
         Self(out, Vec::new())
     }
 
-    /// The same secrets less those whose names start with one of `names`.
-    fn without(&self, names: &[&str]) -> Self {
-        let keep = |n: &str| !names.iter().any(|x| n.starts_with(x));
-        Self(
-            self.0.iter().filter(|(n, _)| keep(n)).cloned().collect(),
-            self.1.clone(),
-        )
-    }
-
     /// The names of the secrets found in `arena`, with the offset of the first hit.
     fn found_in(&self, arena: &[u8]) -> Vec<String> {
         let mut chunks: HashMap<[u8; 16], usize> = HashMap::new();
@@ -399,21 +390,8 @@ fn generation_paths(secrets: &Secrets) {
     });
 }
 
-/// Generation, all secrets but those only the prime search leaves (see the ignored test).
-#[test]
-fn generation_leaves_no_secret_in_freed_memory_outside_the_prime_search() {
-    let _serial = SERIAL
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let secrets = Secrets::of_generated(BITS);
-    generation_paths(&secrets.without(&["seed", "p (little-endian)", "q (little-endian)"]));
-}
-
 /// The full rule for generation: no seed, and no p or q in any form.
 #[test]
-#[ignore = "src/generate/primes.rs frees its prime streams unwiped (the ChaCha20 state holds the \
-            seed; the sieve holds p and q as limbs); issue #11 rewrites the prime search: \
-            enable after merging it"]
 fn generation_leaves_no_secret_in_freed_memory() {
     let _serial = SERIAL
         .lock()
