@@ -24,10 +24,27 @@ pub(crate) struct Parsed {
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum KeyFields<'a> {
     Rsa { e: &'a [u8], n: &'a [u8] },
-    Dsa { p: &'a [u8] },
-    Ecdsa { key_type: KeyType, point: &'a [u8] },
-    Ed25519 { key: &'a [u8] },
-    Sk,
+    Dsa {
+        p: &'a [u8],
+        q: &'a [u8],
+        g: &'a [u8],
+        y: &'a [u8],
+    },
+    Ecdsa {
+        key_type: KeyType,
+        point: &'a [u8],
+    },
+    Ed25519 {
+        key: &'a [u8],
+    },
+    SkEcdsa {
+        point: &'a [u8],
+        application: &'a [u8],
+    },
+    SkEd25519 {
+        key: &'a [u8],
+        application: &'a [u8],
+    },
     MlDsa44Ed25519,
 }
 
@@ -35,13 +52,16 @@ impl KeyFields<'_> {
     fn bits(&self) -> u32 {
         match self {
             Self::Rsa { n, .. } => bit_len(n),
-            Self::Dsa { p } => bit_len(p),
+            Self::Dsa { p, .. } => bit_len(p),
             Self::Ecdsa { key_type, .. } => match key_type {
                 KeyType::EcdsaP384 => 384,
                 KeyType::EcdsaP521 => 521,
                 _ => 256,
             },
-            Self::Ed25519 { .. } | Self::Sk | Self::MlDsa44Ed25519 => 256,
+            Self::Ed25519 { .. }
+            | Self::SkEcdsa { .. }
+            | Self::SkEd25519 { .. }
+            | Self::MlDsa44Ed25519 => 256,
         }
     }
 }
@@ -122,25 +142,25 @@ pub(crate) fn read_key_fields<'a>(
                     return Err(Error::DsaValueRange { field });
                 }
             }
-            Ok(KeyFields::Dsa { p })
+            Ok(KeyFields::Dsa { p, q, g, y })
         }
         KeyType::EcdsaP256 | KeyType::EcdsaP384 | KeyType::EcdsaP521 => {
             let point = read_ecdsa(r, key_type)?;
             Ok(KeyFields::Ecdsa { key_type, point })
         }
         KeyType::SkEcdsaP256 => {
-            read_ecdsa(r, key_type)?;
-            read_application(r)?;
-            Ok(KeyFields::Sk)
+            let point = read_ecdsa(r, key_type)?;
+            let application = read_application(r)?;
+            Ok(KeyFields::SkEcdsa { point, application })
         }
         KeyType::Ed25519 => {
             let key = read_ed25519(r)?;
             Ok(KeyFields::Ed25519 { key })
         }
         KeyType::SkEd25519 => {
-            read_ed25519(r)?;
-            read_application(r)?;
-            Ok(KeyFields::Sk)
+            let key = read_ed25519(r)?;
+            let application = read_application(r)?;
+            Ok(KeyFields::SkEd25519 { key, application })
         }
         KeyType::MlDsa44Ed25519 => {
             let key = r.read_string("ML-DSA-44/Ed25519 public key")?;
@@ -187,12 +207,11 @@ fn read_ed25519<'a>(r: &mut Reader<'a>) -> Result<&'a [u8]> {
     Ok(key)
 }
 
-fn read_application(r: &mut Reader<'_>) -> Result<()> {
+fn read_application<'a>(r: &mut Reader<'a>) -> Result<&'a [u8]> {
     if r.is_empty() {
         return Err(Error::SkApplicationMissing);
     }
-    r.read_cstring("security-key application")?;
-    Ok(())
+    r.read_cstring("security-key application")
 }
 
 /// Field primes, big-endian, for the coordinate range check.
@@ -349,14 +368,17 @@ fn parse_certificate(
     if ca_is_cert {
         return Err(Error::CertificateCaIsCertificate);
     }
-    // The CA signature algorithms OpenSSH parses are Ed25519, ECDSA and RSA ones.
+    // Every CA key type OpenSSH verifies: RSA, DSA, ECDSA, Ed25519 and the security-key ones.
     if !matches!(
         ca_key_type,
         KeyType::Rsa
+            | KeyType::Dsa
             | KeyType::Ed25519
             | KeyType::EcdsaP256
             | KeyType::EcdsaP384
             | KeyType::EcdsaP521
+            | KeyType::SkEd25519
+            | KeyType::SkEcdsaP256
     ) {
         return Err(Error::CertificateCaKeyUnsupported);
     }
