@@ -18,6 +18,16 @@ pub const MAX_CERT_PRINCIPALS: usize = 256;
 
 /// What the parser accepts. [`Policy::default`] is the API's policy ([`MAX_PUBLIC_KEY_LEN`]);
 /// [`Policy::inspect`] allows inputs up to [`INSPECT_MAX_LEN`].
+///
+/// Certificates are verified against every CA key type OpenSSH verifies: RSA (`rsa-sha2-256`,
+/// `rsa-sha2-512`, legacy `ssh-rsa`), DSA (legacy `ssh-dss`, flagged like `ssh-rsa`), ECDSA,
+/// Ed25519 and the security-key types `sk-ssh-ed25519@openssh.com` and
+/// `sk-ecdsa-sha2-nistp256@openssh.com` (over `SHA256(application) || flags || counter ||
+/// SHA256(data)`; the flags are not checked, as OpenSSH does not check them on a CA signature).
+/// Stricter than OpenSSH, whatever the policy: CA signatures in canonical encoding only (no
+/// redundant leading zero in ECDSA r and s, Ed25519 S reduced below the group order), and no
+/// small-order Ed25519 CA key (under such a key anyone can sign;
+/// [`Error::CertificateCaKeySmallOrder`](crate::Error::CertificateCaKeySmallOrder)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Policy {

@@ -34,8 +34,9 @@ pub(crate) fn verify(
     // A security key signs `SHA256(application) || flags || counter || SHA256(data)`, and the
     // signature blob carries the flags byte and the counter after the signature.
     let sk = if matches!(
-        alg,
-        SignatureAlgorithm::SkEd25519 | SignatureAlgorithm::SkEcdsaP256
+        (ca, alg),
+        (KeyFields::SkEd25519 { .. }, SignatureAlgorithm::SkEd25519)
+            | (KeyFields::SkEcdsa { .. }, SignatureAlgorithm::SkEcdsaP256)
     ) {
         Some((
             r.read_u8("security-key flags")?,
