@@ -21,6 +21,15 @@ use crate::wire::{put_mpint, put_string};
 
 mod primes;
 
+mod ec_key;
+#[cfg(feature = "encryption")]
+mod encrypt;
+#[cfg(feature = "getrandom")]
+pub use ec_key::{generate_ecdsa_os, generate_ed25519_os};
+pub use ec_key::{GeneratedEcKey, SUPPORTED_ECDSA_BITS, generate_ecdsa, generate_ed25519};
+#[cfg(feature = "encryption")]
+pub use encrypt::{DEFAULT_KDF_ROUNDS, MAX_KDF_ROUNDS};
+
 /// Key size used when none is given (Nova's `crypto.generate_key_pair(bits=2048)`).
 pub const DEFAULT_RSA_BITS: usize = 2048;
 
@@ -153,6 +162,24 @@ impl GeneratedKey {
     /// [`Error::Encoding`] if the encoder fails (not expected for a generated key).
     pub fn into_private_openssh(self) -> Result<Zeroizing<String>> {
         private_openssh(&self.private, self.public.comment())
+    }
+
+    /// The private key as OpenSSH text encrypted with `passphrase`, as `ssh-keygen -N` writes it
+    /// (aes256-ctr, bcrypt-pbkdf with `rounds` rounds over a random salt from `rng`); see
+    /// [`GeneratedEcKey::into_private_openssh_encrypted`].
+    ///
+    /// # Errors
+    /// - [`Error::EmptyPassphrase`], [`Error::KdfRounds`] for a passphrase or round count refused.
+    /// - [`Error::Crypto`] if the RNG or the KDF fails; [`Error::Encoding`] if the encoder does.
+    #[cfg(feature = "encryption")]
+    pub fn into_private_openssh_encrypted<R: rand_core::TryCryptoRng + ?Sized>(
+        self,
+        rng: &mut R,
+        passphrase: &[u8],
+        rounds: u32,
+    ) -> Result<Zeroizing<String>> {
+        let key = openssh_key(&self.private, self.public.comment())?;
+        encrypt::encrypted_openssh(&key, rng, passphrase, rounds)
     }
 
     /// The private key in `format`, together with the public key, consuming `self`.
@@ -391,7 +418,8 @@ fn mpint(bytes: &[u8]) -> Result<ssh_key::Mpint> {
     ssh_key::Mpint::from_positive_bytes(bytes).map_err(|_| Error::Encoding)
 }
 
-fn private_openssh(private: &rsa::PrivateKey, comment: &str) -> Result<Zeroizing<String>> {
+/// The key as `ssh_key`'s private key (which zeroizes its secret values on drop).
+fn openssh_key(private: &rsa::PrivateKey, comment: &str) -> Result<ssh_key::PrivateKey> {
     let [p, q] = private.primes() else {
         return Err(Error::Encoding);
     };
@@ -413,9 +441,13 @@ fn private_openssh(private: &rsa::PrivateKey, comment: &str) -> Result<Zeroizing
         public,
         private: secret,
     };
-    let key = ssh_key::PrivateKey::new(ssh_key::private::KeypairData::Rsa(keypair), comment)
-        .map_err(|_| Error::Encoding)?;
-    key.to_openssh(ssh_key::LineEnding::LF)
+    ssh_key::PrivateKey::new(ssh_key::private::KeypairData::Rsa(keypair), comment)
+        .map_err(|_| Error::Encoding)
+}
+
+fn private_openssh(private: &rsa::PrivateKey, comment: &str) -> Result<Zeroizing<String>> {
+    openssh_key(private, comment)?
+        .to_openssh(ssh_key::LineEnding::LF)
         .map_err(|_| Error::Encoding)
 }
 
