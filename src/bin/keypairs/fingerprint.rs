@@ -73,7 +73,8 @@ pub(crate) fn run(args: &Args) -> ExitCode {
     let input = Zeroizing::new(input);
     let policy = Policy::inspect();
     let mut out = std::io::stdout().lock();
-    match parse_one(&input, &policy) {
+    let file = args.file.as_ref().or(args.file_flag.as_ref());
+    match parse_one(&input, &policy).map(|(k, f)| (with_pub_comment(k, &input, file), f)) {
         Ok((key, fields)) => {
             let line = if args.json {
                 with_fields(key_json(&key, None), &fields).to_string()
@@ -232,6 +233,25 @@ fn parse_one(input: &[u8], policy: &Policy) -> Result<(PublicKey, LineFields), E
         return parse_public_key_with(input, policy).map(|k| (k, LineFields::default()));
     }
     parse_line(input, policy)
+}
+
+/// A private key without a comment (an encrypted OpenSSH key keeps it encrypted) takes the
+/// comment of `FILE.pub` when that holds the same key, as ssh-keygen -l does.
+fn with_pub_comment(key: PublicKey, input: &[u8], file: Option<&PathBuf>) -> PublicKey {
+    if !key.comment().is_empty() || private_key_public_line(input).is_none() {
+        return key;
+    }
+    let Some(path) = file else { return key };
+    let mut public = path.as_os_str().to_owned();
+    public.push(".pub");
+    let limit = u64::try_from(INSPECT_MAX_LEN).unwrap_or(u64::MAX);
+    match read_input(Some(&PathBuf::from(public)), limit)
+        .ok()
+        .and_then(|b| parse_public_key_with(&b, &Policy::inspect()).ok())
+    {
+        Some(pub_key) if pub_key.sha256_fingerprint() == key.sha256_fingerprint() => pub_key,
+        _ => key,
+    }
 }
 
 /// An authorized_keys or known_hosts line: skips an `@` marker, then the options or host names
