@@ -24,9 +24,9 @@ mod primes;
 mod ec_key;
 #[cfg(feature = "encryption")]
 mod encrypt;
+pub use ec_key::{GeneratedEcKey, SUPPORTED_ECDSA_BITS, generate_ecdsa, generate_ed25519};
 #[cfg(feature = "getrandom")]
 pub use ec_key::{generate_ecdsa_os, generate_ed25519_os};
-pub use ec_key::{GeneratedEcKey, SUPPORTED_ECDSA_BITS, generate_ecdsa, generate_ed25519};
 #[cfg(feature = "encryption")]
 pub use encrypt::{DEFAULT_KDF_ROUNDS, MAX_KDF_ROUNDS};
 

@@ -22,7 +22,12 @@ fn cases() -> Vec<(String, String, String, usize)> {
             let (Some(expect), Some(openssh), Some(file)) = (f.next(), f.next(), f.next()) else {
                 panic!("ca_signatures.txt:{}: EXPECT, OPENSSH and FILE", i + 1);
             };
-            (expect.to_owned(), openssh.to_owned(), file.to_owned(), i + 1)
+            (
+                expect.to_owned(),
+                openssh.to_owned(),
+                file.to_owned(),
+                i + 1,
+            )
         })
         .collect();
     assert!(cases.len() >= 20, "too few cases: {}", cases.len());
@@ -47,7 +52,9 @@ fn ca_signature_cases_give_their_result() {
         };
         seen.insert(got.clone());
         if got != expect {
-            failures.push(format!("ca_signatures.txt:{line}: {file}: expected {expect}, got {got}"));
+            failures.push(format!(
+                "ca_signatures.txt:{line}: {file}: expected {expect}, got {got}"
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -81,7 +88,9 @@ fn openssh_column_is_what_ssh_keygen_does() {
             "refuses"
         };
         if got != openssh {
-            failures.push(format!("ca_signatures.txt:{line}: ssh-keygen -L {got} {file}"));
+            failures.push(format!(
+                "ca_signatures.txt:{line}: ssh-keygen -L {got} {file}"
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -130,7 +139,11 @@ fn ssh_keygen_dsa_ca_certificates_verify() {
         let mut blob = base64_decode(b64);
         for at in [blob.len() - 1, blob.len() - 21, blob.len() - 40] {
             blob[at] ^= 0x10;
-            let line = format!("{} {}", text.split(' ').next().unwrap(), base64_encode(&blob));
+            let line = format!(
+                "{} {}",
+                text.split(' ').next().unwrap(),
+                base64_encode(&blob)
+            );
             let e = parse_public_key_with(line.as_bytes(), &Policy::inspect()).unwrap_err();
             assert_eq!(e.kind(), "certificate_signature_invalid", "bit at {at}");
             blob[at] ^= 0x10;

@@ -70,18 +70,27 @@ fn create_writes_the_private_key_and_its_pub_as_ssh_keygen_does() {
         assert_eq!(mode(&key), 0o600);
         let public = format!("{key}.pub");
         assert_eq!(mode(&public), 0o644);
-        assert_eq!(std::fs::read_to_string(&public).unwrap(), format!("{}\n", lines[0]));
+        assert_eq!(
+            std::fs::read_to_string(&public).unwrap(),
+            format!("{}\n", lines[0])
+        );
         let derived = keygen(&["-y", "-f", &key]);
         assert_eq!(text(&derived.stdout).trim_end(), lines[0], "ssh-keygen -y");
         // ssh-keygen -l on the private file, on the .pub, and ours on both: one line.
         let listed = text(&keygen(&["-l", "-f", &key]).stdout);
-        assert!(listed.ends_with(&format!(" op@example ({label})\n")), "{listed}");
+        assert!(
+            listed.ends_with(&format!(" op@example ({label})\n")),
+            "{listed}"
+        );
         assert_eq!(listed.split(' ').nth(1), Some(lines[2]));
         assert_eq!(text(&keygen(&["-l", "-f", &public]).stdout), listed);
         assert_eq!(text(&keypairs(&["fingerprint", "-f", &key]).stdout), listed);
         assert_eq!(text(&keypairs(&["fingerprint", &public]).stdout), listed);
         let md5 = text(&keygen(&["-l", "-E", "md5", "-f", &public]).stdout);
-        assert_eq!(md5.split(' ').nth(1), Some(format!("MD5:{}", lines[1]).as_str()));
+        assert_eq!(
+            md5.split(' ').nth(1),
+            Some(format!("MD5:{}", lines[1]).as_str())
+        );
     }
 }
 
@@ -94,9 +103,16 @@ fn existing_files_are_never_overwritten() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains(".pub exists: refusing to overwrite it"));
     assert!(!Path::new(&key).exists(), "no private key without its .pub");
-    assert_eq!(std::fs::read_to_string(format!("{key}.pub")).unwrap(), "keep\n");
+    assert_eq!(
+        std::fs::read_to_string(format!("{key}.pub")).unwrap(),
+        "keep\n"
+    );
     std::fs::remove_file(format!("{key}.pub")).unwrap();
-    assert!(keypairs(&["create", "-t", "ed25519", "-f", &key]).status.success());
+    assert!(
+        keypairs(&["create", "-t", "ed25519", "-f", &key])
+            .status
+            .success()
+    );
     let out = keypairs(&["create", "-t", "ed25519", "-f", &key]);
     assert_eq!(out.status.code(), Some(1));
 }
@@ -108,10 +124,38 @@ fn passphrase_from_a_file_or_the_environment_opens_in_ssh_keygen() {
     // The first line is the passphrase; a CRLF and what follows are not part of it.
     std::fs::write(&pass_file, "open sesame\r\nsecond line\n").unwrap();
     let runs: [(&[&str], &str); 4] = [
-        (&["-t", "ed25519", "--passphrase-file", &pass_file], "open sesame"),
-        (&["-t", "ecdsa", "-b", "384", "--passphrase-file", &pass_file, "-a", "24"], "open sesame"),
-        (&["-t", "rsa", "--passphrase-env", "KEYPAIRS_TEST_PASS"], "env pass"),
-        (&["-t", "ed25519", "--passphrase-env", "KEYPAIRS_TEST_PASS", "--kdf-rounds", "2"], "env pass"),
+        (
+            &["-t", "ed25519", "--passphrase-file", &pass_file],
+            "open sesame",
+        ),
+        (
+            &[
+                "-t",
+                "ecdsa",
+                "-b",
+                "384",
+                "--passphrase-file",
+                &pass_file,
+                "-a",
+                "24",
+            ],
+            "open sesame",
+        ),
+        (
+            &["-t", "rsa", "--passphrase-env", "KEYPAIRS_TEST_PASS"],
+            "env pass",
+        ),
+        (
+            &[
+                "-t",
+                "ed25519",
+                "--passphrase-env",
+                "KEYPAIRS_TEST_PASS",
+                "--kdf-rounds",
+                "2",
+            ],
+            "env pass",
+        ),
     ];
     for (i, (opts, pass)) in runs.iter().enumerate() {
         let key = dir.path(&format!("k{i}"));
@@ -130,7 +174,10 @@ fn passphrase_from_a_file_or_the_environment_opens_in_ssh_keygen() {
         assert!(opened.status.success(), "{}", text(&opened.stderr));
         assert_eq!(text(&opened.stdout), public);
         for wrong in ["", "open sesame\r", "wrong"] {
-            assert!(!keygen(&["-y", "-P", wrong, "-f", &key]).status.success(), "{wrong:?}");
+            assert!(
+                !keygen(&["-y", "-P", wrong, "-f", &key]).status.success(),
+                "{wrong:?}"
+            );
         }
         // The public half of an encrypted key is readable without the passphrase.
         let ours = text(&keypairs(&["fingerprint", "-f", &key]).stdout);
@@ -149,20 +196,46 @@ fn passphrase_rules() {
     assert!(text(&out.stderr).contains("passphrase is empty"));
     let pass = dir.path("pass");
     std::fs::write(&pass, "x").unwrap();
-    let out = keypairs(&["create", "-f", &key, "--passphrase-file", &pass, "--format", "pem"]);
+    let out = keypairs(&[
+        "create",
+        "-f",
+        &key,
+        "--passphrase-file",
+        &pass,
+        "--format",
+        "pem",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let out = keypairs(&["create", "-f", &key, "--passphrase-file", &pass, "-a", "0"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("rounds"), "{}", text(&out.stderr));
-    let out = keypairs(&["create", "-f", &key, "--passphrase-env", "KEYPAIRS_NOT_SET_ANYWHERE"]);
+    assert!(
+        text(&out.stderr).contains("rounds"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = keypairs(&[
+        "create",
+        "-f",
+        &key,
+        "--passphrase-env",
+        "KEYPAIRS_NOT_SET_ANYWHERE",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(!Path::new(&key).exists());
     // Never a passphrase on the command line.
-    for args in [&["create", "-N", "pw"][..], &["create", "--passphrase", "pw"]] {
+    for args in [
+        &["create", "-N", "pw"][..],
+        &["create", "--passphrase", "pw"],
+    ] {
         assert_eq!(keypairs(args).status.code(), Some(2), "{args:?}");
     }
     // Ed25519 has one size.
-    assert_eq!(keypairs(&["create", "-t", "ed25519", "-b", "256"]).status.code(), Some(1));
+    assert_eq!(
+        keypairs(&["create", "-t", "ed25519", "-b", "256"])
+            .status
+            .code(),
+        Some(1)
+    );
     let out = keypairs(&["create", "-t", "ecdsa", "-b", "255", "--json"]);
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -183,7 +256,10 @@ fn no_private_key_on_a_terminal_unless_asked() {
     let out = on_a_terminal("create -t ed25519");
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
     let shown = text(&out.stdout);
-    assert!(shown.contains("refusing to print a private key to a terminal"), "{shown}");
+    assert!(
+        shown.contains("refusing to print a private key to a terminal"),
+        "{shown}"
+    );
     assert!(!shown.contains("PRIVATE KEY-----"), "{shown}");
     let out = on_a_terminal("create --name k1");
     assert_eq!(out.status.code(), Some(1));
@@ -203,7 +279,11 @@ const ED: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFl6u75BTi8xGtSPm1yVJuLE/o
 
 fn second_key() -> String {
     let text = String::from_utf8(
-        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/keys/ecdsa384.pub")).unwrap(),
+        std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/keys/ecdsa384.pub"
+        ))
+        .unwrap(),
     )
     .unwrap();
     let mut it = text.split_whitespace();
@@ -222,7 +302,10 @@ fn authorized_keys_and_known_hosts_lines_match_ssh_keygen() {
     let known = format!(
         "host1,10.0.0.2 {ec}\n[host2]:2222 {ED} c\n|1|AAAAAAAAAAAAAAAAAAAAAAAAAAA=|BBBBBBBBBBBBBBBBBBBBBBBBBBB= {ED}\n@cert-authority *.example.com {ED}\n@revoked * {ec}\n"
     );
-    for (name, body, lines) in [("authorized_keys", &authorized, 4), ("known_hosts", &known, 5)] {
+    for (name, body, lines) in [
+        ("authorized_keys", &authorized, 4),
+        ("known_hosts", &known, 5),
+    ] {
         let path = dir.path(name);
         std::fs::write(&path, body).unwrap();
         for hash in ["sha256", "md5"] {
@@ -233,14 +316,26 @@ fn authorized_keys_and_known_hosts_lines_match_ssh_keygen() {
             assert_eq!(ours.lines().count(), lines, "{ours}");
             let unmarked: Vec<&str> = ours
                 .lines()
-                .zip(body.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')))
+                .zip(
+                    body.lines()
+                        .filter(|l| !l.trim().is_empty() && !l.starts_with('#')),
+                )
                 .filter(|(_, l)| !l.starts_with('@'))
                 .map(|(o, _)| o)
                 .collect();
-            assert_eq!(unmarked, theirs.lines().collect::<Vec<_>>(), "{name} -E {hash}");
+            assert_eq!(
+                unmarked,
+                theirs.lines().collect::<Vec<_>>(),
+                "{name} -E {hash}"
+            );
         }
     }
-    let out = keypairs(&["fingerprint", "--each-line", "--json", &dir.path("known_hosts")]);
+    let out = keypairs(&[
+        "fingerprint",
+        "--each-line",
+        "--json",
+        &dir.path("known_hosts"),
+    ]);
     let v: Vec<serde_json::Value> = text(&out.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -270,7 +365,11 @@ fn authorized_keys_and_known_hosts_lines_match_ssh_keygen() {
     std::fs::write(&bad, format!("no-pty {}\n", &ED[..60])).unwrap();
     let out = keypairs(&["fingerprint", "--each-line", &bad]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).starts_with("keypairs: line 1: "), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).starts_with("keypairs: line 1: "),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 /// Private key files give their public half: the same line as ssh-keygen -l on them.

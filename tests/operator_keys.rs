@@ -65,10 +65,22 @@ fn stdout_ok(out: &Output, what: &str) -> String {
 /// Every generated type and size, with the label `ssh-keygen -l` prints.
 fn all_types(seed: u8, comment: &str) -> Vec<(GeneratedEcKey, &'static str)> {
     vec![
-        (generate_ed25519(&mut seeded(seed), comment).unwrap(), "ED25519"),
-        (generate_ecdsa(&mut seeded(seed), 256, comment).unwrap(), "ECDSA"),
-        (generate_ecdsa(&mut seeded(seed), 384, comment).unwrap(), "ECDSA"),
-        (generate_ecdsa(&mut seeded(seed), 521, comment).unwrap(), "ECDSA"),
+        (
+            generate_ed25519(&mut seeded(seed), comment).unwrap(),
+            "ED25519",
+        ),
+        (
+            generate_ecdsa(&mut seeded(seed), 256, comment).unwrap(),
+            "ECDSA",
+        ),
+        (
+            generate_ecdsa(&mut seeded(seed), 384, comment).unwrap(),
+            "ECDSA",
+        ),
+        (
+            generate_ecdsa(&mut seeded(seed), 521, comment).unwrap(),
+            "ECDSA",
+        ),
     ]
 }
 
@@ -94,7 +106,11 @@ fn shapes_and_determinism() {
     }
     let other = all_types(2, "c");
     for ((a, _), (b, _)) in again.iter().zip(&other) {
-        assert_ne!(a.public_line(), b.public_line(), "another seed, another key");
+        assert_ne!(
+            a.public_line(),
+            b.public_line(),
+            "another seed, another key"
+        );
     }
 }
 
@@ -150,9 +166,15 @@ fn ssh_keygen_reads_generated_keys() {
         let sha256 = key.sha256_fingerprint().to_string();
         let bits = key.bits();
         let file = KeyFile::new(&format!("plain{i}"), &key.into_private_openssh().unwrap());
-        let derived = stdout_ok(&run("ssh-keygen", &["-y", "-f", file.path()]), "ssh-keygen -y");
+        let derived = stdout_ok(
+            &run("ssh-keygen", &["-y", "-f", file.path()]),
+            "ssh-keygen -y",
+        );
         assert_eq!(derived.trim_end(), line);
-        let listed = stdout_ok(&run("ssh-keygen", &["-l", "-f", file.path()]), "ssh-keygen -l");
+        let listed = stdout_ok(
+            &run("ssh-keygen", &["-l", "-f", file.path()]),
+            "ssh-keygen -l",
+        );
         assert_eq!(
             listed.trim_end(),
             format!("{bits} {sha256} op@example ({label})")
@@ -168,7 +190,11 @@ fn ssh_keygen_opens_encrypted_keys_with_the_passphrase_only() {
         .map(|(key, _)| {
             let line = key.public_line();
             let text = key
-                .into_private_openssh_encrypted(&mut seeded(9), b"correct horse", DEFAULT_KDF_ROUNDS)
+                .into_private_openssh_encrypted(
+                    &mut seeded(9),
+                    b"correct horse",
+                    DEFAULT_KDF_ROUNDS,
+                )
                 .unwrap();
             (line, text.to_string())
         })
@@ -182,9 +208,15 @@ fn ssh_keygen_opens_encrypted_keys_with_the_passphrase_only() {
     for (i, (line, text)) in cases.iter().enumerate() {
         assert!(text.starts_with("-----BEGIN OPENSSH PRIVATE KEY-----\n"));
         let file = KeyFile::new(&format!("enc{i}"), text);
-        let out = run("ssh-keygen", &["-y", "-P", "correct horse", "-f", file.path()]);
+        let out = run(
+            "ssh-keygen",
+            &["-y", "-P", "correct horse", "-f", file.path()],
+        );
         assert_eq!(stdout_ok(&out, "ssh-keygen -y -P").trim_end(), line);
-        let out = run("ssh-keygen", &["-y", "-P", "wrong horse", "-f", file.path()]);
+        let out = run(
+            "ssh-keygen",
+            &["-y", "-P", "wrong horse", "-f", file.path()],
+        );
         assert!(!out.status.success(), "a wrong passphrase opened key {i}");
         let out = run("ssh-keygen", &["-y", "-P", "", "-f", file.path()]);
         assert!(!out.status.success(), "no passphrase opened key {i}");
@@ -265,4 +297,3 @@ fn pem_forms_are_read_by_openssl() {
         assert_eq!(imported.sha256_fingerprint(), public.sha256_fingerprint());
     }
 }
-

@@ -316,7 +316,11 @@ impl GeneratedEcKey {
 /// `ssh_key`'s ECDSA key pair, decoded from `string curve || string point || mpint scalar`: the
 /// scalar is written at its full width behind a zero byte, so nothing branches on its value,
 /// and the buffer is zeroized.
-fn ecdsa_keypair(bits: usize, point: &[u8], scalar: &[u8]) -> Result<ssh_key::private::KeypairData> {
+fn ecdsa_keypair(
+    bits: usize,
+    point: &[u8],
+    scalar: &[u8],
+) -> Result<ssh_key::private::KeypairData> {
     use ssh_encoding::Decode as _;
     let (_, curve) = ecdsa_names(bits);
     let mut buf = Zeroizing::new(Vec::with_capacity(point.len() + scalar.len() + 32));

@@ -23,7 +23,10 @@ pub(crate) struct Parsed {
 /// The fields of a plain key, borrowed from the blob.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum KeyFields<'a> {
-    Rsa { e: &'a [u8], n: &'a [u8] },
+    Rsa {
+        e: &'a [u8],
+        n: &'a [u8],
+    },
     Dsa {
         p: &'a [u8],
         q: &'a [u8],

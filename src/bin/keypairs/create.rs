@@ -137,7 +137,9 @@ pub(crate) fn run(args: &Args) -> ExitCode {
     };
     let format = match (args.format, &passphrase, args.key_type) {
         (Some(Format::Pem), Some(_), _) => {
-            return fail("a passphrase-protected key is written in OpenSSH format: drop --format pem");
+            return fail(
+                "a passphrase-protected key is written in OpenSSH format: drop --format pem",
+            );
         }
         (Some(f), _, _) => f,
         (None, None, KeyTypeArg::Rsa) => Format::Pem,
@@ -148,7 +150,11 @@ pub(crate) fn run(args: &Args) -> ExitCode {
         Err(e) => return library_error(args, "cannot generate the key", &e),
     };
     let (public_line, md5, sha256) = key.public_parts();
-    let private = match key.into_text(format, passphrase.as_ref().map(|p| p.as_slice()), args.kdf_rounds) {
+    let private = match key.into_text(
+        format,
+        passphrase.as_ref().map(|p| p.as_slice()),
+        args.kdf_rounds,
+    ) {
         Ok(text) => text,
         Err(e) => return library_error(args, "cannot encode the private key", &e),
     };
@@ -289,9 +295,7 @@ fn generate(args: &Args) -> Result<Generated, Error> {
             with_os_keys(args.threads, |keys| keys.rsa_key(bits, &args.comment)).map(Generated::Rsa)
         }
         KeyTypeArg::Ed25519 => os_ed25519(&args.comment).map(Generated::Ec),
-        KeyTypeArg::Ecdsa => {
-            os_ecdsa(args.bits.unwrap_or(256), &args.comment).map(Generated::Ec)
-        }
+        KeyTypeArg::Ecdsa => os_ecdsa(args.bits.unwrap_or(256), &args.comment).map(Generated::Ec),
     }
 }
 

@@ -278,9 +278,9 @@ fn parse_line(line: &[u8], policy: &Policy) -> Result<(PublicKey, LineFields), E
         Err(e) => match parse_public_key_with(line, policy) {
             Ok(key) => Ok((key, LineFields::default())),
             // The whole line's error names the prefix just skipped: the key's error says more.
-            Err(
-                Error::AuthorizedKeysOptions | Error::KnownHostsLine | Error::KnownHostsMarker,
-            ) => Err(e),
+            Err(Error::AuthorizedKeysOptions | Error::KnownHostsLine | Error::KnownHostsMarker) => {
+                Err(e)
+            }
             Err(whole) => Err(whole),
         },
     }
