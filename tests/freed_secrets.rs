@@ -119,10 +119,22 @@ fn secret_of(make: &dyn Fn() -> keypairs::GeneratedEcKey) -> Vec<u8> {
 fn freed_memory_never_holds_a_secret() {
     type Make = Box<dyn Fn() -> keypairs::GeneratedEcKey>;
     let makers: Vec<(&str, Make)> = vec![
-        ("ed25519", Box::new(|| keypairs::generate_ed25519(&mut rng(1), "c").unwrap())),
-        ("p256", Box::new(|| keypairs::generate_ecdsa(&mut rng(2), 256, "c").unwrap())),
-        ("p384", Box::new(|| keypairs::generate_ecdsa(&mut rng(3), 384, "c").unwrap())),
-        ("p521", Box::new(|| keypairs::generate_ecdsa(&mut rng(4), 521, "c").unwrap())),
+        (
+            "ed25519",
+            Box::new(|| keypairs::generate_ed25519(&mut rng(1), "c").unwrap()),
+        ),
+        (
+            "p256",
+            Box::new(|| keypairs::generate_ecdsa(&mut rng(2), 256, "c").unwrap()),
+        ),
+        (
+            "p384",
+            Box::new(|| keypairs::generate_ecdsa(&mut rng(3), 384, "c").unwrap()),
+        ),
+        (
+            "p521",
+            Box::new(|| keypairs::generate_ecdsa(&mut rng(4), 521, "c").unwrap()),
+        ),
     ];
     let mut failures = Vec::new();
     let mut checked = 0;
@@ -132,17 +144,24 @@ fn freed_memory_never_holds_a_secret() {
         let start = secret.iter().position(|&b| b != 0).unwrap_or(0);
         let needle = &secret[start..start + NEEDLE_LEN];
         let cases: [(&str, &dyn Fn(keypairs::GeneratedEcKey)); 3] = [
-            ("into_private_openssh", &|k| drop(k.into_private_openssh().unwrap())),
+            ("into_private_openssh", &|k| {
+                drop(k.into_private_openssh().unwrap())
+            }),
             ("into_private_pem", &|k| drop(k.into_private_pem().unwrap())),
             ("into_private_openssh_encrypted", &|k| {
-                drop(k.into_private_openssh_encrypted(&mut rng(9), b"pw", 1).unwrap());
+                drop(
+                    k.into_private_openssh_encrypted(&mut rng(9), b"pw", 1)
+                        .unwrap(),
+                );
             }),
         ];
         for (what, encode) in cases {
             let (hits, n) = watch(needle, || encode(make()));
             checked += n;
             if hits > 0 {
-                failures.push(format!("{name} {what}: {hits} freed block(s) held the secret"));
+                failures.push(format!(
+                    "{name} {what}: {hits} freed block(s) held the secret"
+                ));
             }
         }
         let (hits, n) = watch(needle, || drop(make()));
@@ -155,7 +174,10 @@ fn freed_memory_never_holds_a_secret() {
     let passphrase = Zeroizing::new(b"a passphrase of some length".to_vec());
     let (hits, n) = watch(&passphrase, || {
         let key = keypairs::generate_ed25519(&mut rng(5), "").unwrap();
-        drop(key.into_private_openssh_encrypted(&mut rng(6), &passphrase, 2).unwrap());
+        drop(
+            key.into_private_openssh_encrypted(&mut rng(6), &passphrase, 2)
+                .unwrap(),
+        );
     });
     checked += n;
     if hits > 0 {
