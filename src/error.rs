@@ -306,6 +306,9 @@ pub enum Error {
     /// A certificate's Ed25519 (or sk-Ed25519) CA key is a small-order point: anyone can make a
     /// signature that verifies under it.
     CertificateCaKeySmallOrder,
+    /// An Ed25519 (or sk-Ed25519) key that is a small-order point, refused by the policy
+    /// ([`Policy::with_small_order_ed25519`](crate::Policy::with_small_order_ed25519)).
+    Ed25519SmallOrder,
 }
 
 /// What a PEM block's label says it holds (public material only; private keys have their own error).
@@ -408,6 +411,7 @@ impl Error {
             Self::EmptyPassphrase => "empty_passphrase",
             Self::KdfRounds { .. } => "kdf_rounds",
             Self::CertificateCaKeySmallOrder => "certificate_ca_key_small_order",
+            Self::Ed25519SmallOrder => "ed25519_small_order",
         }
     }
 }
@@ -615,6 +619,9 @@ impl fmt::Display for Error {
             ),
             Self::CertificateCaKeySmallOrder => f.write_str(
                 "certificate CA key is a small-order Ed25519 point: anyone can sign for it",
+            ),
+            Self::Ed25519SmallOrder => f.write_str(
+                "Ed25519 key is a small-order point: signatures under it can be forged",
             ),
         }
     }

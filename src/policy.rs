@@ -41,6 +41,12 @@ pub struct Policy {
     pub allow_dsa: bool,
     /// Whether OpenSSH certificates are accepted.
     pub allow_certificates: bool,
+    /// Whether Ed25519 and sk-Ed25519 keys that are small-order points (the all-zero key, the
+    /// identity `01 00..00`, ...) are accepted as keys. OpenSSH accepts them, so the API's policy
+    /// does; signatures under such a key can be forged, so a stricter caller turns this off
+    /// ([`Error::Ed25519SmallOrder`](crate::Error::Ed25519SmallOrder)). As a certificate's CA
+    /// key such a point is refused whatever this says.
+    pub allow_small_order_ed25519: bool,
 }
 
 impl Policy {
@@ -54,6 +60,7 @@ impl Policy {
             max_rsa_bits: MAX_RSA_BITS,
             allow_dsa: true,
             allow_certificates: true,
+            allow_small_order_ed25519: true,
         }
     }
 
@@ -88,6 +95,15 @@ impl Policy {
     #[must_use]
     pub const fn with_certificates(mut self, allow: bool) -> Self {
         self.allow_certificates = allow;
+        self
+    }
+}
+
+impl Policy {
+    /// Returns the policy with small-order Ed25519 keys accepted or refused.
+    #[must_use]
+    pub const fn with_small_order_ed25519(mut self, allow: bool) -> Self {
+        self.allow_small_order_ed25519 = allow;
         self
     }
 }

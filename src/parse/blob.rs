@@ -158,10 +158,12 @@ pub(crate) fn read_key_fields<'a>(
         }
         KeyType::Ed25519 => {
             let key = read_ed25519(r)?;
+            check_small_order(key, policy)?;
             Ok(KeyFields::Ed25519 { key })
         }
         KeyType::SkEd25519 => {
             let key = read_ed25519(r)?;
+            check_small_order(key, policy)?;
             let application = read_application(r)?;
             Ok(KeyFields::SkEd25519 { key, application })
         }
@@ -208,6 +210,13 @@ fn read_ed25519<'a>(r: &mut Reader<'a>) -> Result<&'a [u8]> {
         return Err(Error::Ed25519KeyLength { len: key.len() });
     }
     Ok(key)
+}
+
+fn check_small_order(key: &[u8], policy: &Policy) -> Result<()> {
+    if !policy.allow_small_order_ed25519 && signature::is_small_order_ed25519(key) {
+        return Err(Error::Ed25519SmallOrder);
+    }
+    Ok(())
 }
 
 fn read_application<'a>(r: &mut Reader<'a>) -> Result<&'a [u8]> {

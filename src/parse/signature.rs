@@ -124,14 +124,18 @@ pub(crate) fn verify(
 /// An Ed25519 CA key must not be a small-order point (the identity `01 00..00` among them): for
 /// such a key, R = that point and S = 0 "verify" for every message, and OpenSSH accepts them.
 fn check_ed25519_ca(key: &[u8]) -> Result<()> {
-    let weak = <[u8; 32]>::try_from(key)
-        .ok()
-        .and_then(|k| ed25519_dalek::VerifyingKey::from_bytes(&k).ok())
-        .is_some_and(|vk| vk.is_weak());
-    if weak {
+    if is_small_order_ed25519(key) {
         return Err(Error::CertificateCaKeySmallOrder);
     }
     Ok(())
+}
+
+/// Whether a 32-byte Ed25519 key decodes to a point of order 1, 2, 4 or 8.
+pub(crate) fn is_small_order_ed25519(key: &[u8]) -> bool {
+    <[u8; 32]>::try_from(key)
+        .ok()
+        .and_then(|k| ed25519_dalek::VerifyingKey::from_bytes(&k).ok())
+        .is_some_and(|vk| vk.is_weak())
 }
 
 /// What a FIDO security key signs (OpenSSH's PROTOCOL.u2f):
