@@ -42,7 +42,8 @@ pub(crate) struct Args {
     /// Print JSON (one object; one object per line with --each-line).
     #[arg(long)]
     json: bool,
-    /// Treat each line of the input as a key (authorized_keys style: blank and '#' lines skipped).
+    /// Treat each line of the input as a key: authorized_keys or known_hosts files (blank and
+    /// '#' lines skipped).
     #[arg(long)]
     each_line: bool,
     /// The key file; '-' or nothing reads standard input.
