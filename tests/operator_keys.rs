@@ -7,8 +7,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use keypairs::{
-    DEFAULT_KDF_ROUNDS, Error, GeneratedEcKey, KeyType, MAX_KDF_ROUNDS, generate_ecdsa,
-    generate_ed25519, generate_rsa, parse_public_key,
+    Error, GeneratedEcKey, KeyType, generate_ecdsa, generate_ed25519, parse_public_key,
 };
 use rand_chacha::ChaCha8Rng;
 use rand_core::SeedableRng as _;
@@ -128,6 +127,12 @@ fn refusals_are_typed() {
         generate_ecdsa(&mut seeded(1), 256, " lead").unwrap_err(),
         Error::InvalidComment
     );
+}
+
+#[test]
+#[cfg(feature = "encryption")]
+fn passphrase_refusals_are_typed() {
+    use keypairs::MAX_KDF_ROUNDS;
     let key = generate_ed25519(&mut seeded(1), "").unwrap();
     assert_eq!(
         key.into_private_openssh_encrypted(&mut seeded(2), b"", 16)
@@ -184,7 +189,9 @@ fn ssh_keygen_reads_generated_keys() {
 
 /// An encrypted key opens with its passphrase in `ssh-keygen -y -P`, and not with another one.
 #[test]
+#[cfg(feature = "encryption")]
 fn ssh_keygen_opens_encrypted_keys_with_the_passphrase_only() {
+    use keypairs::{DEFAULT_KDF_ROUNDS, generate_rsa};
     let mut cases: Vec<(String, String)> = all_types(5, "enc")
         .into_iter()
         .map(|(key, _)| {
@@ -226,6 +233,7 @@ fn ssh_keygen_opens_encrypted_keys_with_the_passphrase_only() {
 /// The cipher and KDF are ssh-keygen's: aes256-ctr, bcrypt with the rounds asked for (the header
 /// of the binary format says so in clear).
 #[test]
+#[cfg(feature = "encryption")]
 fn encrypted_key_header_names_aes256_ctr_and_bcrypt() {
     use base64::Engine as _;
     let key = generate_ed25519(&mut seeded(6), "").unwrap();
