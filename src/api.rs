@@ -73,8 +73,11 @@ use core::fmt;
 
 use zeroize::Zeroizing;
 
-pub use self::fault::{Fault, FaultKind, INVALID_KEY_MESSAGE, QUOTA_EXCEEDED_MESSAGE};
+pub use self::fault::{
+    Fault, FaultKind, INVALID_KEY_MESSAGE, QUOTA_EXCEEDED_MESSAGE, escape_controls,
+};
 pub use self::name::MAX_NAME_LEN;
+pub use self::schema::REDACTED_PRIVATE_KEY;
 pub use self::types::{
     CreateKeypairRequest, CreateKeypairResponse, KeypairRequest, KeypairResponse, KeypairType,
     PrivateKeyPem,
@@ -278,10 +281,11 @@ impl Created {
         self.response.keypair.private_key.is_some()
     }
 
-    /// The response body as JSON; zeroizing, as it may hold the private key.
+    /// The response body as JSON; zeroizing, as it may hold the private key, and written into a
+    /// buffer of its final size, so no partial copy of the key is freed unwiped.
     #[must_use]
     pub fn to_json(&self) -> Zeroizing<String> {
-        Zeroizing::new(serde_json::to_string(&self.response).unwrap_or_default())
+        types::to_zeroizing_json(&self.response)
     }
 }
 
@@ -406,7 +410,7 @@ where
 /// # Errors
 /// A [`FaultKind::Validation`] fault with Nova's message for the first rule broken.
 pub fn check_name(name: &str, microversion: Microversion) -> Result<(), Fault> {
-    name::name_error(name, microversion)
+    schema::name_error(name, microversion)
         .map_or(Ok(()), |m| Err(Fault::new(FaultKind::Validation, m)))
 }
 

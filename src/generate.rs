@@ -8,10 +8,9 @@
 use core::fmt;
 
 use base64::Engine as _;
-use crypto_bigint::Uint;
-use rsa::BoxedUint;
+use crypto_bigint::{Limb, NonZero, Odd, Uint};
 use rsa::traits::{PrivateKeyParts as _, PublicKeyParts as _};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{Error, Result};
 use crate::fingerprint::{Md5Fingerprint, Sha256Fingerprint};
@@ -84,7 +83,7 @@ pub enum PrivateKeyFormat {
 /// ```
 pub struct GeneratedKey {
     public: PublicKey,
-    private: rsa::PrivateKey,
+    private: RsaValues,
 }
 
 impl fmt::Debug for GeneratedKey {
@@ -95,8 +94,183 @@ impl fmt::Debug for GeneratedKey {
     }
 }
 
-/// The private half (`rsa::PrivateKey`) zeroizes its secret values on drop.
+/// The private half ([`RsaValues`]) zeroizes its secret values on drop.
 impl zeroize::ZeroizeOnDrop for GeneratedKey {}
+
+/// The values of an RSA private key as big-endian bytes without leading zeros: what the PKCS#1
+/// and OpenSSH encoders need. The secret ones are in zeroizing buffers allocated at their final
+/// size, so no copy of them is ever freed without being wiped first.
+struct RsaValues {
+    n: Vec<u8>,
+    e: Vec<u8>,
+    d: Zeroizing<Vec<u8>>,
+    p: Zeroizing<Vec<u8>>,
+    q: Zeroizing<Vec<u8>>,
+    /// d mod (p - 1)
+    dp: Zeroizing<Vec<u8>>,
+    /// d mod (q - 1)
+    dq: Zeroizing<Vec<u8>>,
+    /// q^-1 mod p
+    qinv: Zeroizing<Vec<u8>>,
+}
+
+/// Loads a PKCS#1 PEM key. Keys of 1024, 2048, 3072 and 4096 bits with a 32-bit public
+/// exponent are decoded into zeroizing buffers and checked here, on the stack (n = pq, the CRT
+/// values, d = e^-1 mod p-1 and q-1); other keys go through `rsa`, whose temporaries are freed
+/// unwiped (README, security notes).
+fn load_pkcs1_pem(pem: &str) -> Result<RsaValues> {
+    use rsa::pkcs1::RsaPrivateKey;
+    use rsa::pkcs1::der::SecretDocument;
+    let (label, doc) = SecretDocument::from_pem(pem).map_err(|_| Error::InvalidPrivateKey)?;
+    if label != "RSA PRIVATE KEY" {
+        return Err(Error::InvalidPrivateKey);
+    }
+    let key: RsaPrivateKey<rsa::pkcs1::UintRef<'_>> =
+        doc.decode_msg().map_err(|_| Error::InvalidPrivateKey)?;
+    if key.other_prime_infos.is_some() {
+        return Err(Error::InvalidPrivateKey);
+    }
+    let fields = LoadedKey {
+        n: key.modulus.as_bytes(),
+        e: key.public_exponent.as_bytes(),
+        d: key.private_exponent.as_bytes(),
+        p: key.prime1.as_bytes(),
+        q: key.prime2.as_bytes(),
+        dp: key.exponent1.as_bytes(),
+        dq: key.exponent2.as_bytes(),
+        qinv: key.coefficient.as_bytes(),
+    };
+    let checked = match fields.n.len() {
+        128 => fields.check::<8>(),
+        256 => fields.check::<16>(),
+        384 => fields.check::<24>(),
+        512 => fields.check::<32>(),
+        _ => None,
+    };
+    if let Some(values) = checked {
+        return values;
+    }
+    use rsa::pkcs1::DecodeRsaPrivateKey as _;
+    let private = rsa::PrivateKey::from_pkcs1_pem(pem).map_err(|_| Error::InvalidPrivateKey)?;
+    RsaValues::from_rsa(&private).ok_or(Error::InvalidPrivateKey)
+}
+
+/// The integers of a decoded PKCS#1 key, minimal big-endian, borrowed from the zeroizing DER.
+struct LoadedKey<'a> {
+    n: &'a [u8],
+    e: &'a [u8],
+    d: &'a [u8],
+    p: &'a [u8],
+    q: &'a [u8],
+    dp: &'a [u8],
+    dq: &'a [u8],
+    qinv: &'a [u8],
+}
+
+impl LoadedKey<'_> {
+    /// For an n of `128 * L` bits and e below 2^32: `Some(Ok(values))` if the key is
+    /// consistent, `Some(Err(_))` if it is not; `None` if it is of another shape (p or q wider
+    /// than half of n, e of more than 32 bits): then `rsa` decides.
+    fn check<const L: usize>(&self) -> Option<Result<RsaValues>> {
+        let e = u32::try_from(self.e.iter().try_fold(0u64, |acc, &b| {
+            (acc < 1 << 32).then_some(acc << 8 | u64::from(b))
+        })?)
+        .ok()?;
+        let p = fixed::<L>(self.p)?;
+        let q = fixed::<L>(self.q)?;
+        let d_lo = fixed::<L>(self.d.get(self.d.len().saturating_sub(8 * L)..)?)?;
+        let d_hi = fixed::<L>(self.d.get(..self.d.len().saturating_sub(8 * L))?)?;
+        let Some(ours) = rsa_values::<L>(&p, &q, e) else {
+            return Some(Err(Error::InvalidPrivateKey));
+        };
+        // d may be e^-1 mod (p-1)(q-1) (what Nova's key has) or mod lambda: it must be
+        // congruent to dp mod p-1 and to dq mod q-1.
+        let d_mod = |prime: &Uint<L>| {
+            let m = Option::<NonZero<Uint<L>>>::from(NonZero::new(prime.wrapping_sub(&Uint::ONE)))
+                .map(Zeroizing::new)?;
+            Some(limbs_be(
+                Zeroizing::new(Uint::rem_wide((*d_lo, *d_hi), &m)).as_limbs(),
+            ))
+        };
+        let (d_mod_p1, d_mod_q1) = (d_mod(&p)?, d_mod(&q)?);
+        let consistent = ours.n == self.n
+            && ours.e == self.e
+            && ct_eq(&ours.p, self.p)
+                & ct_eq(&ours.q, self.q)
+                & ct_eq(&ours.dp, self.dp)
+                & ct_eq(&ours.dq, self.dq)
+                & ct_eq(&ours.qinv, self.qinv)
+                & ct_eq(&d_mod_p1, &ours.dp)
+                & ct_eq(&d_mod_q1, &ours.dq);
+        if !consistent {
+            return Some(Err(Error::InvalidPrivateKey));
+        }
+        let mut d = Zeroizing::new(Vec::with_capacity(self.d.len()));
+        d.extend_from_slice(self.d);
+        Some(Ok(RsaValues { d, ..ours }))
+    }
+}
+
+/// A minimal big-endian integer of at most `8 * L` bytes as a fixed-size integer.
+fn fixed<const L: usize>(bytes: &[u8]) -> Option<Zeroizing<Uint<L>>> {
+    let mut buf = Zeroizing::new([0u8; 8 * MAX_LIMBS]);
+    let full = buf.get_mut(..8 * L)?;
+    let start = full.len().checked_sub(bytes.len())?;
+    full.get_mut(start..)?.copy_from_slice(bytes);
+    Some(Zeroizing::new(Uint::<L>::from_be_slice(full)))
+}
+
+/// Equality without an early exit (lengths are public).
+fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+impl RsaValues {
+    /// The values of `rsa`'s key (loaded keys only: `rsa`'s own temporaries are out of reach).
+    fn from_rsa(key: &rsa::PrivateKey) -> Option<Self> {
+        let [p, q] = key.primes() else {
+            return None;
+        };
+        let qinv = Zeroizing::new(key.crt_coefficient()?);
+        let secret = |x: &rsa::BoxedUint| minimal_be(&Zeroizing::new(x.to_be_bytes()));
+        Some(Self {
+            n: minimal_be(&key.n().to_be_bytes()).to_vec(),
+            e: minimal_be(&key.e().to_be_bytes()).to_vec(),
+            d: secret(key.d()),
+            p: secret(p),
+            q: secret(q),
+            dp: secret(key.dp()?),
+            dq: secret(key.dq()?),
+            qinv: secret(&qinv),
+        })
+    }
+}
+
+/// `bytes` without its leading zero bytes, in a zeroizing buffer of exactly that size.
+fn minimal_be(bytes: &[u8]) -> Zeroizing<Vec<u8>> {
+    let start = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
+    let tail = bytes.get(start..).unwrap_or_default();
+    let mut out = Zeroizing::new(Vec::with_capacity(tail.len()));
+    out.extend_from_slice(tail);
+    out
+}
+
+/// Big-endian bytes of a fixed-size integer (given as little-endian limbs), without leading
+/// zeros, in a zeroizing buffer of exactly that size.
+fn limbs_be(limbs: &[Limb]) -> Zeroizing<Vec<u8>> {
+    let mut full = Zeroizing::new([0u8; 8 * MAX_LIMBS]);
+    let len = limbs.len() * 8;
+    let Some(buf) = full.get_mut(..len) else {
+        return Zeroizing::new(Vec::new());
+    };
+    for (chunk, limb) in buf.chunks_exact_mut(8).zip(limbs.iter().rev()) {
+        chunk.copy_from_slice(&limb.0.to_be_bytes());
+    }
+    minimal_be(buf)
+}
+
+/// Limbs of the largest integer [`limbs_be`] writes (a 4096-bit d or n).
+const MAX_LIMBS: usize = 64;
 
 impl GeneratedKey {
     /// Loads an existing unencrypted PKCS#1 PEM RSA key (`-----BEGIN RSA PRIVATE KEY-----`) and
@@ -107,13 +281,9 @@ impl GeneratedKey {
     /// - [`Error::InvalidPrivateKey`] if `pem` is not such a key (nothing of it is echoed).
     /// - [`Error::InvalidComment`] as for [`generate_rsa`].
     pub fn from_pkcs1_pem(pem: &str, comment: &str) -> Result<Self> {
-        use rsa::pkcs1::DecodeRsaPrivateKey as _;
         check_comment(comment)?;
-        let private = rsa::PrivateKey::from_pkcs1_pem(pem).map_err(|_| Error::InvalidPrivateKey)?;
-        if private.primes().len() != 2 {
-            return Err(Error::InvalidPrivateKey);
-        }
-        finish(private, comment)
+        let values = load_pkcs1_pem(pem)?;
+        finish(values, comment)
     }
 
     /// The public key (type, bits, comment, fingerprints).
@@ -262,12 +432,12 @@ const MAX_THREADS: usize = 64;
 const MAX_ATTEMPTS: usize = 8;
 
 /// Two primes of `64 * L` bits each (top two bits set, so n has exactly `128 * L` bits), at
-/// least `2^(64 L - 100)` apart (FIPS 186-5 A.1.3), then `rsa` derives d, dp, dq and qinv from
-/// them and checks the key (`PrivateKey::from_p_q` validates and precomputes).
+/// least `2^(64 L - 100)` apart (FIPS 186-5 A.1.3), then d, dp, dq and qinv from them
+/// ([`rsa_values`]).
 fn private_key<const L: usize, R: rand_core::TryCryptoRng + ?Sized>(
     rng: &mut R,
     threads: usize,
-) -> Result<rsa::PrivateKey> {
+) -> Result<RsaValues> {
     let half_bits = Uint::<L>::BITS;
     for _ in 0..MAX_ATTEMPTS {
         let seeds = [stream_seed(rng)?, stream_seed(rng)?];
@@ -275,26 +445,85 @@ fn private_key<const L: usize, R: rand_core::TryCryptoRng + ?Sized>(
         let [p, q] = primes.as_slice() else {
             return Err(Error::Crypto);
         };
-        let distance = Zeroizing::new(if **p > **q {
-            p.wrapping_sub(q)
-        } else {
-            q.wrapping_sub(p)
-        });
-        if distance.bit_width_vartime() <= half_bits - 100 {
+        // |p - q| is one of the two wrapping differences; the other one is 2^(64 L) - |p - q|,
+        // of the full width (p and q have their top two bits set). So its width is the smaller
+        // width, found without comparing p and q or a variable-time call on them.
+        let (pq, qp) = (
+            Zeroizing::new(p.wrapping_sub(q)),
+            Zeroizing::new(q.wrapping_sub(p)),
+        );
+        let distance_bits = pq.bit_width().min(qp.bit_width());
+        if distance_bits <= half_bits - 100 {
             continue;
         }
-        let Ok(key) = rsa::PrivateKey::from_p_q(
-            BoxedUint::from(&**p),
-            BoxedUint::from(&**q),
-            BoxedUint::from(u64::from(RSA_PUBLIC_EXPONENT)),
-        ) else {
-            continue;
-        };
-        if key.n().bit_width_vartime() == 2 * half_bits {
-            return Ok(key);
+        if let Some(values) = rsa_values(p, q, RSA_PUBLIC_EXPONENT) {
+            return Ok(values);
         }
     }
     Err(Error::Crypto)
+}
+
+/// n, d = e^-1 mod lcm(p-1, q-1), dp, dq and qinv of two distinct odd primes `p` and `q` of
+/// `64 * L` bits with their top bits set, in constant time, on the stack (every intermediate is
+/// a fixed-size integer wiped on drop); `None` if e is not invertible mod p-1 or q-1 (the prime
+/// search already excludes that) or p = q.
+///
+/// d is the unique value below lambda = (p-1)(q-1)/g, g = gcd(p-1, q-1), with
+/// d = dp mod (p-1) and d = dq mod (q-1), where dp = e^-1 mod (p-1) and dq = e^-1 mod (q-1):
+/// d = dp + (p-1) t, t = ((dq - dp) / g) ((p-1)/g)^-1 mod (q-1)/g. It is the d of `rsa`'s
+/// `from_p_q` (NIST SP 800-56B 6.2.1), byte for byte (unit test below).
+fn rsa_values<const L: usize>(p: &Uint<L>, q: &Uint<L>, e: u32) -> Option<RsaValues> {
+    let z = Zeroizing::new;
+    let nz = |x: &Uint<L>| Option::<NonZero<Uint<L>>>::from(NonZero::new(*x)).map(Zeroizing::new);
+    let e_wide = Uint::<L>::from_u32(e);
+    let p1 = z(p.wrapping_sub(&Uint::ONE));
+    let q1 = z(q.wrapping_sub(&Uint::ONE));
+    let p1_nz = nz(&p1)?;
+    let q1_nz = nz(&q1)?;
+    let dp = z(Option::<Uint<L>>::from(e_wide.invert_mod(&p1_nz))?);
+    let dq = z(Option::<Uint<L>>::from(e_wide.invert_mod(&q1_nz))?);
+    let p_odd = Zeroizing::new(Option::<Odd<Uint<L>>>::from(Odd::new(*p))?);
+    let qinv = z(Option::<Uint<L>>::from(q.invert_odd_mod(&p_odd))?);
+    let g = nz(&p1.gcd(&q1))?;
+    let pg = z(p1.div_rem(&g).0);
+    let qg = nz(&q1.div_rem(&g).0)?;
+    // (dq - dp) mod (q-1) is a multiple of g; divided by g it is (dq - dp)/g mod (q-1)/g.
+    let dp_mod_q1 = z(dp.div_rem(&q1_nz).1);
+    let r = z(dq.sub_mod(&dp_mod_q1, &q1_nz));
+    let rg = z(r.div_rem(&g).0);
+    let pg_mod_qg = z(pg.div_rem(&qg).1);
+    let pg_inv = z(Option::<Uint<L>>::from(pg_mod_qg.invert_mod(&qg))?);
+    let t = z(rg.mul_mod(&pg_inv, &qg));
+    let (lo, hi) = p1.widening_mul(&*t);
+    let (mut lo, mut hi) = (z(lo), z(hi));
+    let (sum, carry) = lo.carrying_add(&dp, Limb::ZERO);
+    *lo = sum;
+    *hi = hi.wrapping_add(&Uint::from_word(carry.0));
+    let mut d_limbs = Zeroizing::new([Limb::ZERO; MAX_LIMBS]);
+    let d_slice = d_limbs.get_mut(..2 * L)?;
+    d_slice.get_mut(..L)?.copy_from_slice(lo.as_limbs());
+    d_slice.get_mut(L..)?.copy_from_slice(hi.as_limbs());
+    let (n_lo, n_hi) = p.widening_mul(q);
+    let mut n_limbs = [Limb::ZERO; MAX_LIMBS];
+    let n_slice = n_limbs.get_mut(..2 * L)?;
+    n_slice.get_mut(..L)?.copy_from_slice(n_lo.as_limbs());
+    n_slice.get_mut(L..)?.copy_from_slice(n_hi.as_limbs());
+    let n = limbs_be(n_slice).to_vec();
+    if n.len() != 16 * L || p == q {
+        return None;
+    }
+    lo.zeroize();
+    hi.zeroize();
+    Some(RsaValues {
+        n,
+        e: minimal_be(&e.to_be_bytes()).to_vec(),
+        d: limbs_be(d_slice),
+        p: limbs_be(p.as_limbs()),
+        q: limbs_be(q.as_limbs()),
+        dp: limbs_be(dp.as_limbs()),
+        dq: limbs_be(dq.as_limbs()),
+        qinv: limbs_be(qinv.as_limbs()),
+    })
 }
 
 fn stream_seed<R: rand_core::TryCryptoRng + ?Sized>(
@@ -326,11 +555,11 @@ fn check_comment(comment: &str) -> Result<()> {
     Ok(())
 }
 
-fn finish(private: rsa::PrivateKey, comment: &str) -> Result<GeneratedKey> {
-    let mut blob = Vec::with_capacity(private.size() + 32);
+fn finish(private: RsaValues, comment: &str) -> Result<GeneratedKey> {
+    let mut blob = Vec::with_capacity(private.n.len() + private.e.len() + 32);
     put_string(&mut blob, b"ssh-rsa");
-    put_mpint(&mut blob, &private.e().to_be_bytes());
-    put_mpint(&mut blob, &private.n().to_be_bytes());
+    put_mpint(&mut blob, &private.e);
+    put_mpint(&mut blob, &private.n);
     let mut line = String::from("ssh-rsa ");
     base64::engine::general_purpose::STANDARD.encode_string(&blob, &mut line);
     let bare_len = line.len();
@@ -360,33 +589,20 @@ fn finish(private: rsa::PrivateKey, comment: &str) -> Result<GeneratedKey> {
     Ok(GeneratedKey { public, private })
 }
 
-fn private_pem(private: &rsa::PrivateKey) -> Result<Zeroizing<String>> {
+/// PKCS#1 PEM, encoded from the values (DER and PEM in `SecretDocument`'s zeroizing buffers).
+fn private_pem(v: &RsaValues) -> Result<Zeroizing<String>> {
     use rsa::pkcs1::der::pem::PemLabel as _;
-    use rsa::pkcs1::{EncodeRsaPrivateKey as _, LineEnding, RsaPrivateKey, UintRef};
-    let ([p, q], Some((dp, dq, qinv))) = (private.primes(), crt_values(private)) else {
-        // Not expected (every key here is precomputed): `rsa`'s encoder recomputes the values.
-        return private
-            .to_pkcs1_pem(LineEnding::LF)
-            .map_err(|_| Error::Encoding);
-    };
-    let n = private.n().to_be_bytes();
-    let e = private.e().to_be_bytes();
-    let d = Zeroizing::new(private.d().to_be_bytes());
-    let p = Zeroizing::new(p.to_be_bytes());
-    let q = Zeroizing::new(q.to_be_bytes());
-    let dp = Zeroizing::new(dp.to_be_bytes());
-    let dq = Zeroizing::new(dq.to_be_bytes());
-    let qinv = Zeroizing::new(qinv.to_be_bytes());
+    use rsa::pkcs1::{LineEnding, RsaPrivateKey, UintRef};
     let uint = |bytes| UintRef::new(bytes).map_err(|_| Error::Encoding);
     let key = RsaPrivateKey {
-        modulus: uint(&n)?,
-        public_exponent: uint(&e)?,
-        private_exponent: uint(&d)?,
-        prime1: uint(&p)?,
-        prime2: uint(&q)?,
-        exponent1: uint(&dp)?,
-        exponent2: uint(&dq)?,
-        coefficient: uint(&qinv)?,
+        modulus: uint(&v.n)?,
+        public_exponent: uint(&v.e)?,
+        private_exponent: uint(&v.d)?,
+        prime1: uint(&v.p)?,
+        prime2: uint(&v.q)?,
+        exponent1: uint(&v.dp)?,
+        exponent2: uint(&v.dq)?,
+        coefficient: uint(&v.qinv)?,
         other_prime_infos: None,
     };
     rsa::pkcs1::der::SecretDocument::encode_msg(&key)
@@ -394,48 +610,30 @@ fn private_pem(private: &rsa::PrivateKey) -> Result<Zeroizing<String>> {
         .map_err(|_| Error::Encoding)
 }
 
-/// The key's precomputed CRT values: d mod (p-1), d mod (q-1), q^-1 mod p (`rsa`'s encoders
-/// compute them again, about 100 µs for a 2048-bit key).
-fn crt_values(private: &rsa::PrivateKey) -> Option<(&BoxedUint, &BoxedUint, Zeroizing<BoxedUint>)> {
-    Some((
-        private.dp()?,
-        private.dq()?,
-        Zeroizing::new(private.qinv()?.retrieve()),
-    ))
-}
-
-/// Big-endian bytes of a secret integer with one leading zero byte, in a zeroizing buffer (the
-/// leading zero lets `Mpint::from_positive_bytes` build its copy without reallocating).
-fn secret_bytes(x: &BoxedUint) -> Zeroizing<Vec<u8>> {
-    let raw = Zeroizing::new(x.to_be_bytes());
-    let mut out = Zeroizing::new(Vec::with_capacity(raw.len() + 1));
-    out.push(0);
-    out.extend_from_slice(&raw);
-    out
-}
-
+/// An mpint of the minimal big-endian `bytes`, built without reallocating: the buffer handed to
+/// `Mpint::from_positive_bytes` has exactly the length of the mpint (a leading zero byte only
+/// where the top bit is set), so its `Vec` neither grows nor shrinks.
 fn mpint(bytes: &[u8]) -> Result<ssh_key::Mpint> {
-    ssh_key::Mpint::from_positive_bytes(bytes).map_err(|_| Error::Encoding)
+    let pad = bytes.first().is_some_and(|b| b & 0x80 != 0);
+    let mut buf = Zeroizing::new(Vec::with_capacity(bytes.len() + usize::from(pad)));
+    if pad {
+        buf.push(0);
+    }
+    buf.extend_from_slice(bytes);
+    ssh_key::Mpint::from_positive_bytes(&buf).map_err(|_| Error::Encoding)
 }
 
 /// The key as `ssh_key`'s private key (which zeroizes its secret values on drop).
-fn openssh_key(private: &rsa::PrivateKey, comment: &str) -> Result<ssh_key::PrivateKey> {
-    let [p, q] = private.primes() else {
-        return Err(Error::Encoding);
-    };
-    let iqmp = match crt_values(private) {
-        Some((_, _, qinv)) => qinv,
-        None => Zeroizing::new(private.crt_coefficient().ok_or(Error::Encoding)?),
-    };
+fn openssh_key(v: &RsaValues, comment: &str) -> Result<ssh_key::PrivateKey> {
     let public = ssh_key::public::RsaPublicKey {
-        e: mpint(&secret_bytes(private.e()))?,
-        n: mpint(&secret_bytes(private.n()))?,
+        e: mpint(&v.e)?,
+        n: mpint(&v.n)?,
     };
     let secret = ssh_key::private::RsaPrivateKey {
-        d: mpint(&secret_bytes(private.d()))?,
-        iqmp: mpint(&secret_bytes(&iqmp))?,
-        p: mpint(&secret_bytes(p))?,
-        q: mpint(&secret_bytes(q))?,
+        d: mpint(&v.d)?,
+        iqmp: mpint(&v.qinv)?,
+        p: mpint(&v.p)?,
+        q: mpint(&v.q)?,
     };
     let keypair = ssh_key::private::RsaKeypair {
         public,
@@ -445,8 +643,8 @@ fn openssh_key(private: &rsa::PrivateKey, comment: &str) -> Result<ssh_key::Priv
         .map_err(|_| Error::Encoding)
 }
 
-fn private_openssh(private: &rsa::PrivateKey, comment: &str) -> Result<Zeroizing<String>> {
-    openssh_key(private, comment)?
+fn private_openssh(v: &RsaValues, comment: &str) -> Result<Zeroizing<String>> {
+    openssh_key(v, comment)?
         .to_openssh(ssh_key::LineEnding::LF)
         .map_err(|_| Error::Encoding)
 }
@@ -454,33 +652,114 @@ fn private_openssh(private: &rsa::PrivateKey, comment: &str) -> Result<Zeroizing
 #[cfg(test)]
 mod tests {
     use rand_chacha::rand_core::SeedableRng as _;
-    use rsa::pkcs1::EncodeRsaPrivateKey as _;
+    use rsa::pkcs1::{DecodeRsaPrivateKey as _, EncodeRsaPrivateKey as _};
 
     use super::*;
 
-    fn keys() -> Vec<rsa::PrivateKey> {
-        let nova = include_str!("../tests/data/nova/rsa_prv.pem");
-        let mut keys = vec![GeneratedKey::from_pkcs1_pem(nova, "").unwrap().private];
-        for (seed, bits) in [(1, 2048), (2, 2048), (3, 3072), (4, 4096)] {
+    /// Keys generated by this module, and `rsa`'s key from the same primes.
+    fn keys() -> Vec<(RsaValues, rsa::PrivateKey)> {
+        let mut keys = Vec::new();
+        for (seed, bits) in [
+            (1, 2048),
+            (2, 2048),
+            (3, 3072),
+            (4, 4096),
+            (5, 2048),
+            (6, 2048),
+        ] {
             let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-            keys.push(generate_rsa(&mut rng, bits, "").unwrap().private);
+            let ours = generate_rsa(&mut rng, bits, "").unwrap().private;
+            let theirs = rsa::PrivateKey::from_p_q(
+                rsa::BoxedUint::from_be_slice_vartime(&ours.p),
+                rsa::BoxedUint::from_be_slice_vartime(&ours.q),
+                rsa::BoxedUint::from(65537u64),
+            )
+            .unwrap();
+            keys.push((ours, theirs));
         }
         keys
     }
 
-    /// The PEM written from the precomputed CRT values is `rsa`'s own encoding, byte for byte.
+    /// The values computed here are `rsa`'s (`from_p_q`), and the PEM written from them is
+    /// `rsa`'s own encoding, byte for byte.
     #[test]
-    fn pem_from_precomputed_values_is_rsas_encoding() {
-        for key in keys() {
-            let ours = private_pem(&key).unwrap();
-            let theirs = key.to_pkcs1_pem(rsa::pkcs1::LineEnding::LF).unwrap();
-            assert_eq!(*ours, *theirs);
-            let (_, _, qinv) = crt_values(&key).unwrap();
-            assert_eq!(*qinv, key.crt_coefficient().unwrap());
+    fn values_and_pem_are_rsas() {
+        for (ours, theirs) in keys() {
+            assert_eq!(*ours.d, *minimal_be(&theirs.d().to_be_bytes()));
+            assert_eq!(
+                *ours.qinv,
+                *minimal_be(&theirs.crt_coefficient().unwrap().to_be_bytes())
+            );
+            let pem = private_pem(&ours).unwrap();
+            let want = theirs.to_pkcs1_pem(rsa::pkcs1::LineEnding::LF).unwrap();
+            assert_eq!(*pem, *want);
+            // ... and `rsa` reads it back as a valid key.
+            rsa::PrivateKey::from_pkcs1_pem(&pem)
+                .unwrap()
+                .validate()
+                .unwrap();
+        }
+        // The primes the other way round (p < q): still `rsa`'s values.
+        for (ours, _) in keys().into_iter().filter(|(v, _)| v.n.len() == 256) {
+            let (p, q) = (fixed::<16>(&ours.p).unwrap(), fixed::<16>(&ours.q).unwrap());
+            let swapped = rsa_values::<16>(&q, &p, 65537).unwrap();
+            let theirs = rsa::PrivateKey::from_p_q(
+                rsa::BoxedUint::from_be_slice_vartime(&ours.q),
+                rsa::BoxedUint::from_be_slice_vartime(&ours.p),
+                rsa::BoxedUint::from(65537u64),
+            )
+            .unwrap();
+            let want = theirs.to_pkcs1_pem(rsa::pkcs1::LineEnding::LF).unwrap();
+            assert_eq!(*private_pem(&swapped).unwrap(), *want);
+            assert_eq!(*load_pkcs1_pem(&want).unwrap().qinv, *swapped.qinv);
         }
         // Nova's test key comes back as Nova wrote it.
         let nova = include_str!("../tests/data/nova/rsa_prv.pem");
         let key = GeneratedKey::from_pkcs1_pem(nova, "").unwrap();
         assert_eq!(key.into_private_pem().unwrap().trim_end(), nova.trim_end());
+    }
+
+    /// Loaded keys are checked on the stack (1024 to 4096 bits) and agree with `rsa`'s reading;
+    /// any value changed makes the key invalid.
+    #[test]
+    fn loading_checks_every_value() {
+        let openssl = include_str!("../tests/data/private/rsa1024.pkcs1.pem");
+        let mut pems = vec![openssl.to_owned()];
+        for (ours, _) in keys() {
+            pems.push(private_pem(&ours).unwrap().to_string());
+        }
+        for pem in &pems {
+            let loaded = load_pkcs1_pem(pem).unwrap();
+            let theirs =
+                RsaValues::from_rsa(&rsa::PrivateKey::from_pkcs1_pem(pem).unwrap()).unwrap();
+            assert_eq!(
+                *private_pem(&loaded).unwrap(),
+                *private_pem(&theirs).unwrap()
+            );
+            assert_eq!(private_pem(&loaded).unwrap().as_str(), pem.as_str());
+            // Flip the lowest bit of each value in turn.
+            for i in 0..8 {
+                let mut v = load_pkcs1_pem(pem).unwrap();
+                let field: &mut Vec<u8> = match i {
+                    0 => &mut v.n,
+                    1 => &mut v.e,
+                    2 => &mut v.d,
+                    3 => &mut v.p,
+                    4 => &mut v.q,
+                    5 => &mut v.dp,
+                    6 => &mut v.dq,
+                    _ => &mut v.qinv,
+                };
+                if let Some(last) = field.last_mut() {
+                    *last ^= 1;
+                }
+                let bad = private_pem(&v).unwrap();
+                assert_eq!(
+                    load_pkcs1_pem(&bad).err(),
+                    Some(Error::InvalidPrivateKey),
+                    "value {i}"
+                );
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! Refusals: an HTTP status, Nova's fault envelope and message, and the precise reason.
 
 use core::fmt;
+use std::borrow::Cow;
 
 use serde::ser::{Serialize, SerializeMap as _, Serializer};
 
@@ -11,6 +12,48 @@ pub const INVALID_KEY_MESSAGE: &str = "Keypair data is invalid: failed to genera
 
 /// Nova's text for an over-quota create or import (legacy quota driver).
 pub const QUOTA_EXCEEDED_MESSAGE: &str = "Quota exceeded, too many key pairs.";
+
+/// `text` with every character that could act on a terminal escaped: control characters (C0,
+/// DEL, C1: ESC, CSI, BEL, CR, LF, ...) and the invisible Unicode controls that reorder or break
+/// lines (bidi embeddings, overrides, isolates and marks, U+2028, U+2029). Line breaks and TAB
+/// become `\n`, `\r`, `\t`, the others `\u{..}`; everything else is unchanged.
+///
+/// ```
+/// use keypairs::api::escape_controls;
+///
+/// assert_eq!(escape_controls("ok"), "ok");
+/// assert_eq!(escape_controls("\x1b[2Jx\n"), "\\u{1b}[2Jx\\n");
+/// ```
+#[must_use]
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    let needs_escape = |c: char| {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{061c}'
+                    | '\u{200e}'
+                    | '\u{200f}'
+                    | '\u{2028}'
+                    | '\u{2029}'
+                    | '\u{202a}'..='\u{202e}'
+                    | '\u{2066}'..='\u{2069}'
+            )
+    };
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if needs_escape(c) => out.extend(c.escape_unicode()),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
 
 /// What kind of refusal a [`Fault`] is; decides the HTTP status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -153,7 +196,10 @@ impl Fault {
         }
     }
 
-    /// The envelope's message (Nova's text).
+    /// The envelope's message (Nova's text), verbatim: it may quote control characters from
+    /// the request (Nova's `Value: ...`). JSON escapes them in [`Fault::to_json`]; before
+    /// printing the message to a terminal or a log, use [`Fault::reason`] or `Display`, which
+    /// escape them.
     #[must_use]
     pub fn message(&self) -> &str {
         &self.message
@@ -165,12 +211,15 @@ impl Fault {
         self.error.as_ref()
     }
 
-    /// One line for a log or a terminal: the message, and the precise reason if there is one.
+    /// One line for a log or a terminal: the message, and the precise reason if there is one,
+    /// with control characters, line breaks and escape sequences from the request escaped
+    /// (`\n`, `\u{1b}`, ...; see [`escape_controls`]).
     #[must_use]
     pub fn reason(&self) -> String {
+        let message = escape_controls(&self.message);
         match &self.error {
-            Some(e) => format!("{}: {e}", self.message),
-            None => self.message.clone(),
+            Some(e) => format!("{message}: {e}"),
+            None => message.into_owned(),
         }
     }
 
@@ -205,7 +254,7 @@ impl fmt::Display for Fault {
             "{} {}: {}",
             self.status(),
             self.fault_key(),
-            self.message
+            escape_controls(&self.message)
         )
     }
 }

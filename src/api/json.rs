@@ -49,6 +49,11 @@ impl Object {
     pub(crate) fn push(&mut self, key: &str, value: Json) {
         self.0.push((key.to_owned(), value));
     }
+
+    /// The entries, in order.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (&str, &Json)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
+    }
 }
 
 impl Json {

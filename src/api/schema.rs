@@ -6,15 +6,80 @@
 //! `public_key`, `user_id`), and stops at the first error. Messages are `jsonschema`'s (4.23 and
 //! later) wrapped as Nova wraps them: `Invalid input for field/attribute <last path element>.
 //! Value: <str(instance)>. <message>`, or the bare message at the top level.
+//!
+//! One deliberate difference: a string that holds a private key (a pasted `-----BEGIN ...
+//! PRIVATE KEY-----` block, an OpenSSH or PuTTY private key) is never echoed. Wherever Nova's
+//! message would quote it, as a value, inside a value, or as an object key, the string
+//! [`REDACTED_PRIVATE_KEY`] stands in its place; the rest of the message is Nova's.
 
 use super::Microversion;
 use super::json::{Json, Object, py_repr_str};
-use super::name::name_error;
+
+/// What a validation message shows instead of a string that holds a private key.
+pub const REDACTED_PRIVATE_KEY: &str = "[private key redacted]";
+
+/// Whether `s` holds a private key, or a telling part of one: a PEM or RFC 4716 private-key
+/// armour line (`-----BEGIN RSA PRIVATE KEY-----`, `-----BEGIN OPENSSH PRIVATE KEY-----`,
+/// `-----BEGIN ENCRYPTED PRIVATE KEY-----`, `---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----`), a PuTTY
+/// key file (`PuTTY-User-Key-File-2/3`, `Private-Lines:`), or the base64 body of an OpenSSH
+/// private key without its armour (`openssh-key-v1\0` encoded: `b3BlbnNzaC1rZXktdjE`).
+pub(crate) fn holds_private_key(s: &str) -> bool {
+    const MARKERS: [&str; 5] = [
+        "PRIVATE KEY",
+        "PuTTY-User-Key-File-",
+        "Private-Lines:",
+        "Private-MAC:",
+        "b3BlbnNzaC1rZXktdjE",
+    ];
+    MARKERS.iter().any(|m| s.contains(m))
+}
+
+/// `value` with every string (and object key) that holds a private key replaced by
+/// [`REDACTED_PRIVATE_KEY`]; the same value otherwise.
+fn redacted(value: &Json) -> Json {
+    match value {
+        Json::Str(s) if holds_private_key(s) => Json::Str(REDACTED_PRIVATE_KEY.to_owned()),
+        Json::Array(items) => Json::Array(items.iter().map(redacted).collect()),
+        Json::Object(obj) => {
+            let mut out = Object::default();
+            for (k, v) in obj.entries() {
+                out.push(redacted_str(k), redacted(v));
+            }
+            Json::Object(out)
+        }
+        other => other.clone(),
+    }
+}
+
+fn redacted_str(s: &str) -> &str {
+    if holds_private_key(s) {
+        REDACTED_PRIVATE_KEY
+    } else {
+        s
+    }
+}
+
+/// Nova's message for the first name rule `name` breaks, with a name that holds a private key
+/// redacted where the message quotes it.
+pub(crate) fn name_error(name: &str, microversion: Microversion) -> Option<String> {
+    let message = super::name::name_error(name, microversion)?;
+    if !holds_private_key(name) {
+        return Some(message);
+    }
+    Some(
+        message
+            .replace(&py_repr_str(name), &py_repr_str(REDACTED_PRIVATE_KEY))
+            .replace(name, REDACTED_PRIVATE_KEY),
+    )
+}
 
 /// Checks a request body against the schema of `microversion`; `Err` is Nova's message.
 pub(crate) fn validate(body: &Json, microversion: Microversion) -> Result<(), String> {
     let Some(top) = body.as_object() else {
-        return Err(format!("{} is not of type 'object'", body.py_repr()));
+        return Err(format!(
+            "{} is not of type 'object'",
+            redacted(body).py_repr()
+        ));
     };
     if let Some(keypair) = top.get("keypair") {
         validate_keypair(keypair, microversion)?;
@@ -25,14 +90,15 @@ pub(crate) fn validate(body: &Json, microversion: Microversion) -> Result<(), St
 }
 
 fn validate_keypair(keypair: &Json, mv: Microversion) -> Result<(), String> {
+    let shown = redacted(keypair);
     let at = |message: String| {
         format!(
             "Invalid input for field/attribute keypair. Value: {}. {message}",
-            keypair.py_str()
+            shown.py_str()
         )
     };
     let Some(obj) = keypair.as_object() else {
-        return Err(at(format!("{} is not of type 'object'", keypair.py_repr())));
+        return Err(at(format!("{} is not of type 'object'", shown.py_repr())));
     };
     let allowed = allowed_fields(mv);
     // `properties`, in schema order.
@@ -44,7 +110,7 @@ fn validate_keypair(keypair: &Json, mv: Microversion) -> Result<(), String> {
             return Err(field_error(
                 field,
                 value,
-                &format!("{} is not of type 'string'", value.py_repr()),
+                &format!("{} is not of type 'string'", redacted(value).py_repr()),
             ));
         };
         match field {
@@ -57,7 +123,10 @@ fn validate_keypair(keypair: &Json, mv: Microversion) -> Result<(), String> {
                 return Err(field_error(
                     field,
                     value,
-                    &format!("{} is not one of ['ssh', 'x509']", py_repr_str(text)),
+                    &format!(
+                        "{} is not one of ['ssh', 'x509']",
+                        py_repr_str(redacted_str(text))
+                    ),
                 ));
             }
             _ => {}
@@ -90,7 +159,7 @@ pub(crate) const fn allowed_fields(mv: Microversion) -> &'static [&'static str] 
 fn field_error(field: &str, value: &Json, message: &str) -> String {
     format!(
         "Invalid input for field/attribute {field}. Value: {}. {message}",
-        value.py_str()
+        redacted(value).py_str()
     )
 }
 
@@ -102,7 +171,10 @@ fn additional(obj: &Object, allowed: &[&str]) -> Option<String> {
     }
     extras.sort_unstable();
     let verb = if extras.len() == 1 { "was" } else { "were" };
-    let list: Vec<String> = extras.iter().map(|k| py_repr_str(k)).collect();
+    let list: Vec<String> = extras
+        .iter()
+        .map(|k| py_repr_str(redacted_str(k)))
+        .collect();
     Some(format!(
         "Additional properties are not allowed ({} {verb} unexpected)",
         list.join(", ")

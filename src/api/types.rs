@@ -186,6 +186,40 @@ impl PartialEq for PrivateKeyPem {
 
 impl Eq for PrivateKeyPem {}
 
+/// `value` as JSON in a zeroizing string, written into a buffer of its exact final size: a first
+/// pass only counts the bytes, so the buffer never grows (a growing buffer would leave copies of
+/// the private key in freed memory) and is wiped when dropped.
+pub(crate) fn to_zeroizing_json<T: Serialize + ?Sized>(value: &T) -> Zeroizing<String> {
+    /// Counts what would be written.
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 = self.0.saturating_add(buf.len());
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    if serde_json::to_writer(&mut count, value).is_err() {
+        return Zeroizing::new(String::new());
+    }
+    let mut buf = Zeroizing::new(Vec::with_capacity(count.0));
+    if serde_json::to_writer(&mut *buf, value).is_err() {
+        return Zeroizing::new(String::new());
+    }
+    // serde_json writes UTF-8 only; `from_utf8` takes the buffer without copying it.
+    let bytes = core::mem::take(&mut *buf);
+    match String::from_utf8(bytes) {
+        Ok(text) => Zeroizing::new(text),
+        Err(e) => {
+            drop(Zeroizing::new(e.into_bytes()));
+            Zeroizing::new(String::new())
+        }
+    }
+}
+
 impl Serialize for PrivateKeyPem {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.0)

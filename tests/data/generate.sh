@@ -126,6 +126,11 @@ openssl genpkey -algorithm ed25519 -out private/ed25519.pkcs8.pem
 openssl pkcs8 -topk8 -v2 aes-256-cbc -passout pass:throwaway -in private/ec256.sec1.pem \
     -out private/ec256.pkcs8.encrypted.pem
 openssl dsaparam -genkey -noout -out private/dsa1024.pem 1024 2>/dev/null
+# PuTTY PPK v2 (puttygen from Debian's putty-tools; the v3 key is construct.py's).
+if command -v puttygen >/dev/null; then
+    puttygen -t rsa -b 1024 -C throwaway -O private -o private/putty_rsa1024_v2.ppk \
+        --ppk-param version=2 --new-passphrase /dev/null 2>/dev/null
+fi
 rm -f private/*.pub
 
 # ---- the oracle: ssh-keygen -l for every key file ----------------------------------------------

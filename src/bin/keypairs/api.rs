@@ -2,13 +2,14 @@
 //! on stdout; plus what `import` and `create --name` share with it.
 
 use std::collections::HashSet;
-use std::io::{Read as _, Write as _};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use keypairs::api::{self, Context, CreateKeypairRequest, Created, Fault, Microversion};
 
 use crate::common::{fail, with_os_keys, write_private};
+use crate::report::{print_json_line, stdout_failed, write_json, write_json_line};
 
 /// Largest input read from a file or standard input (the API's own bounds are far smaller).
 const MAX_READ: u64 = 16 * 1024 * 1024;
@@ -97,12 +98,18 @@ pub(crate) fn run(args: &Args) -> ExitCode {
         Ok(created) => (created.status(), created.to_json()),
         Err(fault) => (fault.status(), zeroize::Zeroizing::new(fault.to_json())),
     };
-    let line = zeroize::Zeroizing::new(format!("{{\"status\":{status},\"body\":{}}}", *json));
-    let _ = writeln!(std::io::stdout().lock(), "{}", *line);
+    // Written in pieces: a `format!` of the whole line would grow a string holding the private
+    // key and free its smaller copies unwiped.
+    let mut out = std::io::stdout().lock();
+    let written = write!(out, "{{\"status\":{status},\"body\":")
+        .and_then(|()| write_json(&mut out, &json))
+        .and_then(|()| out.write_all(b"}\n"))
+        .and_then(|()| out.flush());
+    drop(out);
     match outcome {
-        Ok(_) => ExitCode::SUCCESS,
+        Ok(_) => written.map_or_else(|e| stdout_failed(&e), |()| ExitCode::SUCCESS),
         Err(fault) => {
-            eprintln!("keypairs: {}", fault.reason());
+            crate::report::error_line(&fault.reason());
             ExitCode::from(1)
         }
     }
@@ -144,8 +151,7 @@ pub(crate) fn run_create_named(
                 return fail(&format!("cannot write {}: {e}", path.display()));
             }
             let json = serde_json::to_string(&response).unwrap_or_default();
-            let _ = writeln!(std::io::stdout().lock(), "{json}");
-            ExitCode::SUCCESS
+            print_json_line(&json, ExitCode::SUCCESS)
         }
         Err(fault) => print_fault(&fault),
     }
@@ -154,33 +160,19 @@ pub(crate) fn run_create_named(
 /// Prints a created key pair's body; exit 0.
 pub(crate) fn print_created(created: &Created) -> ExitCode {
     let json = created.to_json();
-    let _ = writeln!(std::io::stdout().lock(), "{}", *json);
-    ExitCode::SUCCESS
+    print_json_line(&json, ExitCode::SUCCESS)
 }
 
 /// Prints a fault's body on stdout and its reason on stderr; exit 1.
 pub(crate) fn print_fault(fault: &Fault) -> ExitCode {
-    let _ = writeln!(std::io::stdout().lock(), "{}", fault.to_json());
-    eprintln!("keypairs: {}", fault.reason());
+    let _ = write_json_line(&mut std::io::stdout().lock(), &fault.to_json());
+    crate::report::error_line(&fault.reason());
     ExitCode::from(1)
 }
 
 /// Reads a file (or standard input for `None` or `-`), exact bytes, up to [`MAX_READ`].
 pub(crate) fn read_bounded(path: Option<&Path>) -> Result<Vec<u8>, String> {
-    let mut buf = Vec::new();
-    let result = match path {
-        Some(p) if p != Path::new("-") => std::fs::File::open(p)
-            .and_then(|f| f.take(MAX_READ + 1).read_to_end(&mut buf))
-            .map_err(|e| format!("cannot read {}: {e}", p.display())),
-        _ => std::io::stdin()
-            .lock()
-            .take(MAX_READ + 1)
-            .read_to_end(&mut buf)
-            .map_err(|e| format!("cannot read standard input: {e}")),
-    };
-    result?;
-    if u64::try_from(buf.len()).unwrap_or(u64::MAX) > MAX_READ {
-        return Err(format!("input is larger than {MAX_READ} bytes"));
-    }
-    Ok(buf)
+    crate::input::read_all(path, MAX_READ)
+        .map(|mut bytes| core::mem::take(&mut *bytes))
+        .map_err(|e| e.to_string())
 }

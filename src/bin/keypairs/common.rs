@@ -7,9 +7,9 @@ use std::process::ExitCode;
 
 use keypairs::api;
 
-/// Prints `keypairs: MESSAGE` on standard error; exit 1.
+/// Prints `keypairs: MESSAGE` on standard error (bounded and escaped); exit 1.
 pub(crate) fn fail(message: &str) -> ExitCode {
-    eprintln!("keypairs: {message}");
+    crate::report::error_line(message);
     ExitCode::from(1)
 }
 

@@ -184,7 +184,7 @@ pub(crate) fn run(args: &Args) -> ExitCode {
     };
     match written.and_then(|()| out.flush()) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(&format!("cannot write to standard output: {e}")),
+        Err(e) => crate::report::stdout_failed(&e),
     }
 }
 

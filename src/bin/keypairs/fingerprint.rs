@@ -1,12 +1,13 @@
 //! `keypairs fingerprint`: `ssh-keygen -l` for one key, a private key file's public half, or each
 //! line of an authorized_keys or known_hosts file.
 
-use std::io::{Read as _, Write as _};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use keypairs::{Error, INSPECT_MAX_LEN, KeyType, Policy, PublicKey, parse_public_key_with};
-use zeroize::Zeroizing;
+
+use crate::input::{self, ReadError};
+use crate::report::Report;
 
 /// Largest file read in `--each-line` mode.
 const MAX_FILE_LEN: u64 = 64 * 1024 * 1024;
@@ -58,89 +59,80 @@ pub(crate) fn run(args: &Args) -> ExitCode {
     let limit = if args.each_line {
         MAX_FILE_LEN
     } else {
-        // One byte more than the policy allows, so an oversized input is reported as such.
-        u64::try_from(INSPECT_MAX_LEN).unwrap_or(u64::MAX) + 1
+        u64::try_from(INSPECT_MAX_LEN).unwrap_or(u64::MAX)
     };
-    let input = match read_input(args.file.as_ref().or(args.file_flag.as_ref()), limit) {
+    let file = args.file.as_ref().or(args.file_flag.as_ref());
+    let input = match input::read_all(file.map(PathBuf::as_path), limit) {
         Ok(b) => b,
-        Err(e) => {
-            eprintln!("keypairs: cannot read input: {e}");
-            return ExitCode::from(1);
-        }
+        Err(e) => return read_failed(&e, args.json),
     };
     if args.each_line {
         return run_each_line(args, &input);
     }
-    let input = Zeroizing::new(input);
     let policy = Policy::inspect();
-    let mut out = std::io::stdout().lock();
-    let file = args.file.as_ref().or(args.file_flag.as_ref());
+    let mut report = Report::new();
     match parse_one(&input, &policy).map(|(k, f)| (with_pub_comment(k, &input, file), f)) {
         Ok((key, fields)) => {
-            let line = if args.json {
-                with_fields(key_json(&key, None), &fields).to_string()
+            let _ = if args.json {
+                report.json(&with_fields(key_json(&key, None), &fields))
             } else {
-                keygen_line(&key, args.hash, &fields)
+                report.line(&keygen_line(&key, args.hash, &fields))
             };
-            let _ = writeln!(out, "{line}");
-            ExitCode::SUCCESS
         }
         Err(e) => {
             if args.json {
-                let _ = writeln!(out, "{}", error_json(&e, None));
+                let _ = report.json(&error_json(&e, None));
             }
-            eprintln!("keypairs: {}", single_key_error(&e));
-            ExitCode::from(1)
+            report.error(&single_key_error(&e));
         }
     }
+    report.finish("errors")
+}
+
+/// A file that cannot be read: the reason on standard error (and as JSON on standard output
+/// with `--json`); exit 1.
+fn read_failed(e: &ReadError, json: bool) -> ExitCode {
+    let mut report = Report::new();
+    if json {
+        let v = serde_json::json!({"error": {"kind": e.kind(), "message": e.to_string()}});
+        let _ = report.json(&v);
+    }
+    report.error(&e.to_string());
+    report.finish("errors")
 }
 
 fn run_each_line(args: &Args, input: &[u8]) -> ExitCode {
     let policy = Policy::inspect();
-    let mut out = std::io::stdout().lock();
-    let mut bad = 0usize;
+    let mut report = Report::new();
     for (i, line) in input.split(|&b| b == b'\n').enumerate() {
         let number = i + 1;
         let trimmed = line.trim_ascii();
         if trimmed.is_empty() || trimmed.starts_with(b"#") {
             continue;
         }
-        match parse_line(line, &policy) {
+        let written = match parse_line(line, &policy) {
             Ok((key, fields)) => {
-                let text = if args.json {
-                    with_fields(key_json(&key, Some(number)), &fields).to_string()
+                if args.json {
+                    report.json(&with_fields(key_json(&key, Some(number)), &fields))
                 } else {
-                    keygen_line(&key, args.hash, &fields)
-                };
-                let _ = writeln!(out, "{text}");
+                    report.line(&keygen_line(&key, args.hash, &fields))
+                }
             }
             Err(e) => {
-                bad += 1;
+                report.error(&format!("line {number}: {e}"));
                 if args.json {
-                    let _ = writeln!(out, "{}", error_json(&e, Some(number)));
+                    report.json(&error_json(&e, Some(number)))
+                } else {
+                    Ok(())
                 }
-                eprintln!("keypairs: line {number}: {e}");
             }
+        };
+        if written.is_err() {
+            // Standard output is gone (`| head`): nobody reads the rest.
+            break;
         }
     }
-    if bad == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    }
-}
-
-fn read_input(file: Option<&PathBuf>, limit: u64) -> std::io::Result<Vec<u8>> {
-    let mut buf = Vec::new();
-    match file {
-        Some(p) if p.as_os_str() != "-" => {
-            std::fs::File::open(p)?.take(limit).read_to_end(&mut buf)?;
-        }
-        _ => {
-            std::io::stdin().lock().take(limit).read_to_end(&mut buf)?;
-        }
-    }
-    Ok(buf)
+    report.finish("invalid lines")
 }
 
 /// `ssh-keygen -l`'s line: `BITS HASH COMMENT (TYPE)`.
@@ -246,7 +238,7 @@ fn with_pub_comment(key: PublicKey, input: &[u8], file: Option<&PathBuf>) -> Pub
     let mut public = path.as_os_str().to_owned();
     public.push(".pub");
     let limit = u64::try_from(INSPECT_MAX_LEN).unwrap_or(u64::MAX);
-    match read_input(Some(&PathBuf::from(public)), limit)
+    match input::read_all(Some(Path::new(&public)), limit)
         .ok()
         .and_then(|b| parse_public_key_with(&b, &Policy::inspect()).ok())
     {

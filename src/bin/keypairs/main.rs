@@ -5,6 +5,8 @@ mod common;
 mod create;
 mod fingerprint;
 mod import;
+mod input;
+mod report;
 
 use std::process::ExitCode;
 
@@ -38,7 +40,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return report::usage_error(&e),
+    };
     match cli.command {
         Command::Fingerprint(args) => fingerprint::run(&args),
         Command::Import(args) => import::run(&args),
