@@ -2,7 +2,9 @@
 //! JSON body out): one import request (an RSA-2048 and an Ed25519 key) and one create request
 //! (a 2048-bit RSA key from a seeded RNG, PKCS#1 PEM in the body), and the same create with the
 //! key made ahead of time (an `api::KeySource` that hands out a ready key, as a pool would): the
-//! API's own cost without generation.
+//! API's own cost without generation; and an x509 create (2.2-2.91) with a ready key: the
+//! self-signed certificate (one RSA-2048 signature) and the PKCS#12 bundle (two PBKDF2 runs and
+//! the MAC key derivation, 2048 iterations each).
 //!
 //! `cargo test` runs each routine once (criterion's test mode) after checking the replies.
 
@@ -20,6 +22,7 @@ mod report;
 const IMPORT_RSA: &[u8] = br#"{"keypair": {"name": "bench", "public_key": "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC8D46vlj5deksGrc3vvjpGdA2p0YBgUuJMD0LmWLTJjtFGbPdc8QvZFKwQ9oCZpC/klJvDSW8nzbRLrN6f6wgre/NhoNNdVZoY75sZnsf0kF05/Dk4OfLXk5ZovoE3s3DyeP4uc0gFPsM7+9KdpeRrssk0YRaJVtLtRhxIzMi6cUg2GJ0HTCtGYzqyAa/+VM8ZZK2Jk3h/1hwVdrZ7GzAV/aNxHNH0zIrxf1vxaS8Wm6yUDY8O3LkVmoaUn4WicMSEUai1SDRtAEsvYP1R0iKX5cScpJLgFq9Ej6XAhJd25/sKuSsiKZMhWeGjPlgxMWIoVk4Sl2yncwFfzkn4acaV bench@example"}}"#;
 const IMPORT_ED25519: &[u8] = br#"{"keypair": {"name": "bench", "public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBxqxyuy5sKD17Hx4JeOgEhAGYxhDrPph/BcYm8VKP6G bench@example"}}"#;
 const CREATE: &[u8] = br#"{"keypair": {"name": "bench"}}"#;
+const CREATE_X509: &[u8] = br#"{"keypair": {"name": "bench", "type": "x509"}}"#;
 
 /// No name is taken.
 fn store(_user: &str, _name: &str) -> bool {
@@ -61,6 +64,12 @@ fn create_with(keys: &mut Ready) -> Reply {
     Reply::from(api::handle(black_box(CREATE), &ctx, &store, keys))
 }
 
+/// An x509 create whose key comes from `keys`.
+fn create_x509_with(keys: &mut Ready) -> Reply {
+    let ctx = Context::new("user", create_version());
+    Reply::from(api::handle(black_box(CREATE_X509), &ctx, &store, keys))
+}
+
 /// Create is offered below 2.92 (from 2.92 on a public key is required).
 fn create_version() -> Microversion {
     Microversion::new(91).expect("2.91 exists")
@@ -87,6 +96,9 @@ fn check_replies(pem: &str) {
     let reply = create_with(&mut ready_key(pem));
     assert_eq!(reply.status, 201, "create with a ready key");
     assert!(reply.body.contains("-----BEGIN RSA PRIVATE KEY-----"));
+    let reply = create_x509_with(&mut ready_key(pem));
+    assert_eq!(reply.status, 201, "x509 create with a ready key");
+    assert!(reply.body.contains("-----BEGIN CERTIFICATE-----"));
 }
 
 fn bench_api(c: &mut Criterion, pem: &str) {
@@ -101,6 +113,17 @@ fn bench_api(c: &mut Criterion, pem: &str) {
         b.iter_batched(
             || ready_key(pem),
             |mut keys| create_with(&mut keys),
+            BatchSize::SmallInput,
+        );
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("api-x509");
+    group.sample_size(20);
+    group.bench_function("create-x509-ready-key", |b| {
+        b.iter_batched(
+            || ready_key(pem),
+            |mut keys| create_x509_with(&mut keys),
             BatchSize::SmallInput,
         );
     });
@@ -135,6 +158,13 @@ fn main() {
             &["import-rsa-2048", "import-ed25519", "create-ready-key"],
             &["api"],
             |row, _| format!("api/{row}"),
+        );
+        report::print_table(
+            "API x509 create through api::handle",
+            started,
+            &["create-x509-ready-key"],
+            &["api-x509"],
+            |row, _| format!("api-x509/{row}"),
         );
         report::print_table(
             "API create through api::handle",

@@ -11,7 +11,8 @@ from (`key-rsa2048.pub`, `invalid-L0123`, ...).
 
 api_request: every distinct body of api/schema_vectors.json (Nova's schema, per microversion),
 api/seed-import-req.json, an import body for every key file and for a few invalid keys, x509
-imports of api/*.pem, a create body and a body whose name is taken.
+imports of api/*.pem, every case of api/nova_keys.txt (Nova's own verdict on keys), a create body,
+x509 create bodies (one for a user id over 64 characters) and bodies whose name is taken.
 
 encode_generated seeds are hand-made (see README.md); this script leaves them alone.
 """
@@ -116,6 +117,11 @@ def api_seeds():
         bodies.add(body({"name": "k", "public_key": data.decode("utf-8", "replace")}))
     for _, content in files("api", r".*\.pem"):
         bodies.add(body({"name": "x", "type": "x509", "public_key": content.decode("utf-8")}))
+    for _, data in cases(os.path.join("api", "nova_keys.txt")):
+        bodies.add(body({"name": "k", "public_key": data.decode("utf-8", "replace")}))
+    bodies.add(body({"name": "winrm", "type": "x509"}))
+    bodies.add(body({"name": "taken\n", "type": "x509"}))
+    bodies.add(body({"name": "w", "type": "x509", "user_id": "u" * 65}))
     bodies.add(body({"name": "created"}))
     bodies.add(body({"name": "taken"}))
     with open(os.path.join(DATA, "keys", "ed25519.pub"), encoding="utf-8") as f:

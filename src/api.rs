@@ -50,16 +50,15 @@
 //! generation (create), then the name check for an import (Nova's database insert comes last,
 //! so an invalid key with a taken name is a 400, not a 409).
 //!
-//! Where this crate deliberately differs from Nova:
+//! Where this crate deliberately differs from Nova (the README's table has them all, with the
+//! reasons):
 //! - a `public_key` over the [`Policy`]'s limit (1024 bytes by default, the seed document's
-//!   rule) is refused, and SSH keys are checked by this crate's strict parser (Nova's is lenient:
-//!   it accepts any RSA size, stray characters in base64, and more); the envelope keeps Nova's
-//!   text, [`Fault::error`] names the rule;
-//! - creating a `type: x509` key pair (a self-signed certificate and a PKCS#12 bundle) is not
-//!   offered ([`crate::Error::X509GenerationUnsupported`]); importing a certificate is;
-//! - a name ending in `\n` is refused (Nova's Python regexes let one trailing newline through);
-//! - the body is JSON as `serde_json` reads it (see `api/json.rs`: `NaN`, numbers beyond `f64`,
-//!   lone surrogates and nesting deeper than 128 are "Malformed request body" here).
+//!   rule) is refused, and SSH keys must pass OpenSSH's rules as well as Nova's
+//!   ([`Policy::nova`]; Nova alone accepts any RSA size, stray characters in base64, and more);
+//!   the envelope keeps Nova's text, [`Fault::error`] names the rule;
+//! - two spaces after the key type: Nova fingerprints the empty string, this crate the key;
+//! - the body is JSON as `serde_json` reads it (see `api/json.rs`: `NaN`, `Infinity`, lone
+//!   surrogates and nesting deeper than 128 are "Malformed request body" here).
 
 mod fault;
 mod json;
@@ -70,7 +69,9 @@ mod version;
 mod x509;
 
 use core::fmt;
+use std::time::SystemTime;
 
+use rand_core::SeedableRng as _;
 use zeroize::Zeroizing;
 
 pub use self::fault::{
@@ -86,6 +87,7 @@ pub use self::version::Microversion;
 
 use self::json::{Json, Object};
 use crate::error::Error;
+use crate::fingerprint::Md5Fingerprint;
 use crate::generate::{
     DEFAULT_RSA_BITS, GeneratedKey, NOVA_COMMENT, PrivateKeyFormat, generate_rsa,
     generate_rsa_parallel,
@@ -94,8 +96,9 @@ use crate::key::PublicKey;
 use crate::parse::parse_public_key_with;
 use crate::policy::Policy;
 
-/// Default bound on a request body: 64 KiB.
-pub const DEFAULT_MAX_BODY_LEN: usize = 64 * 1024;
+/// Default bound on a request body: 114688 bytes (112 KiB), oslo.middleware's `sizelimit`
+/// default (`[oslo_middleware] max_request_body_size`), in front of Nova's API.
+pub const DEFAULT_MAX_BODY_LEN: usize = 114_688;
 
 /// Nova's text for a body that is not JSON.
 pub const MALFORMED_BODY_MESSAGE: &str = "Malformed request body";
@@ -113,20 +116,30 @@ pub struct Context<'a> {
     pub microversion: Microversion,
     /// Largest body accepted, in bytes; longer bodies are refused unparsed (413).
     pub max_body_len: usize,
-    /// Rules for imported SSH keys; its `max_input_len` also bounds x509 certificates.
+    /// Rules for imported SSH keys (x509 certificates are bounded by the body limit alone).
     pub policy: Policy,
+    /// The time an x509 create's certificate starts (`None`: the system clock).
+    pub now: Option<SystemTime>,
 }
 
 impl<'a> Context<'a> {
-    /// A context with the API's defaults: [`DEFAULT_MAX_BODY_LEN`], [`Policy::api`].
+    /// A context with the API's defaults: [`DEFAULT_MAX_BODY_LEN`], [`Policy::nova`].
     #[must_use]
     pub const fn new(user_id: &'a str, microversion: Microversion) -> Self {
         Self {
             user_id,
             microversion,
             max_body_len: DEFAULT_MAX_BODY_LEN,
-            policy: Policy::api(),
+            policy: Policy::nova(),
+            now: None,
         }
+    }
+
+    /// The same context with a fixed time for x509 creates (the certificate's `notBefore`).
+    #[must_use]
+    pub const fn with_now(mut self, now: SystemTime) -> Self {
+        self.now = Some(now);
+        self
     }
 
     /// The same context with another body bound.
@@ -211,12 +224,38 @@ pub trait KeySource {
     /// # Errors
     /// Any [`Error`]; the API answers it with a 500 (and keeps the error in [`Fault::error`]).
     fn rsa_key(&mut self, bits: usize, comment: &str) -> Result<GeneratedKey, Error>;
+
+    /// Fills `out` with random bytes: what an x509 create needs besides the key (the
+    /// certificate's serial number, the PKCS#12 salts and IVs, RSA blinding), 32 bytes per
+    /// create. The default takes them from the operating system (an [`Error::Crypto`] without
+    /// the `getrandom` feature); an RNG key source takes them from the RNG.
+    ///
+    /// # Errors
+    /// [`Error::Crypto`] when no random bytes can be had; the API answers a 500.
+    fn random_bytes(&mut self, out: &mut [u8]) -> Result<(), Error> {
+        os_random(out)
+    }
+}
+
+#[cfg(feature = "getrandom")]
+fn os_random(out: &mut [u8]) -> Result<(), Error> {
+    getrandom::fill(out).map_err(|_| Error::Crypto)
+}
+
+#[cfg(not(feature = "getrandom"))]
+fn os_random(out: &mut [u8]) -> Result<(), Error> {
+    let _ = out;
+    Err(Error::Crypto)
 }
 
 /// Any cryptographic RNG is a key source: [`generate_rsa`] with it.
 impl<R: rand_core::TryCryptoRng + ?Sized> KeySource for R {
     fn rsa_key(&mut self, bits: usize, comment: &str) -> Result<GeneratedKey, Error> {
         generate_rsa(self, bits, comment)
+    }
+
+    fn random_bytes(&mut self, out: &mut [u8]) -> Result<(), Error> {
+        self.try_fill_bytes(out).map_err(|_| Error::Crypto)
     }
 }
 
@@ -239,6 +278,10 @@ impl<'r, R: rand_core::TryCryptoRng + ?Sized> Parallel<'r, R> {
 impl<R: rand_core::TryCryptoRng + ?Sized> KeySource for Parallel<'_, R> {
     fn rsa_key(&mut self, bits: usize, comment: &str) -> Result<GeneratedKey, Error> {
         generate_rsa_parallel(self.rng, bits, comment, self.threads)
+    }
+
+    fn random_bytes(&mut self, out: &mut [u8]) -> Result<(), Error> {
+        self.rng.try_fill_bytes(out).map_err(|_| Error::Crypto)
     }
 }
 
@@ -327,8 +370,9 @@ impl fmt::Debug for Reply {
 ///
 /// # Errors
 /// A [`Fault`] for every refusal: body too large (413), not JSON or against the schema (400),
-/// invalid key (400), refused by [`KeypairStore::admit`] (403), name taken (409), no key from
-/// the key source or not the key asked for (500).
+/// invalid key (400), refused by [`KeypairStore::admit`] (403), name taken (409), no key or no
+/// random bytes from the key source, not the key asked for, or an x509 create for a user id
+/// over 64 characters (500, as Nova's `openssl` fails).
 pub fn handle<S, K>(
     body: &[u8],
     ctx: &Context<'_>,
@@ -383,10 +427,14 @@ pub fn parse_body(body: &[u8], ctx: &Context<'_>) -> Result<CreateKeypairRequest
 /// caller), validating it against `ctx.microversion`'s schema first.
 ///
 /// Import (`public_key` present, even empty): the key is checked with the import parser under
-/// `ctx.policy` and echoed verbatim, with its MD5 fingerprint; `type: x509` takes a PEM
-/// certificate and gives its SHA-1 fingerprint. Create (no `public_key`, below 2.92): a
-/// 2048-bit RSA key from `keys` (an RNG or another [`KeySource`]), `ssh-rsa ...
-/// Generated-by-Nova`, and the PKCS#1 PEM private key, returned this once.
+/// `ctx.policy` and echoed verbatim, with Nova's MD5 fingerprint (of the whole blob: for an
+/// OpenSSH certificate, the certificate's); `type: x509` takes a PEM certificate and gives its
+/// SHA-1 fingerprint. Create (no `public_key`, below 2.92): a 2048-bit RSA key from `keys` (an
+/// RNG or another [`KeySource`]), `ssh-rsa ... Generated-by-Nova`, and the PKCS#1 PEM private
+/// key, returned this once; with `type: x509`, a self-signed client certificate for the owner
+/// as `public_key`, its SHA-1 fingerprint, and the base64 of a PKCS#12 bundle (key and
+/// certificate, empty password) as `private_key`. The name is stored and answered without one
+/// trailing newline (Nova's `normalize_name`).
 ///
 /// # Errors
 /// As [`handle`], less the body-level faults.
@@ -428,6 +476,8 @@ where
     let kp = &request.keypair;
     let mv = ctx.microversion;
     let key_type = kp.key_type.unwrap_or_default();
+    // Nova's `common.normalize_name`: the stored (and answered) name is `name.strip()`.
+    let name = name::normalize(&kp.name);
     // Nova: `user_id = body user_id or context.user_id` (an empty string falls back too).
     let user_id = kp
         .user_id
@@ -441,39 +491,40 @@ where
             KeypairType::Ssh => {
                 let key = parse_public_key_with(public_key.as_bytes(), &ctx.policy)
                     .map_err(Fault::invalid_key)?;
-                (key.md5_fingerprint().to_string(), Some(key))
+                (nova_md5_fingerprint(&key).to_string(), Some(key))
             }
-            KeypairType::X509 => (import_x509(public_key, &ctx.policy)?, None),
+            KeypairType::X509 => (import_x509(public_key)?, None),
         };
-        if store.name_taken(user_id, &kp.name)? {
-            return Err(Fault::conflict(&kp.name));
+        if store.name_taken(user_id, name)? {
+            return Err(Fault::conflict(name));
         }
         (public_key.clone(), fingerprint, None, key)
     } else {
-        if key_type == KeypairType::X509 {
-            return Err(Fault::new(
-                FaultKind::Unsupported,
-                format!(
-                    "Keypair data is invalid: {}",
-                    Error::X509GenerationUnsupported
-                ),
-            )
-            .with_error(Error::X509GenerationUnsupported));
-        }
         // Nova generates first and fails at the insert; checking first spares the work and
         // answers the same.
-        if store.name_taken(user_id, &kp.name)? {
-            return Err(Fault::conflict(&kp.name));
+        if store.name_taken(user_id, name)? {
+            return Err(Fault::conflict(name));
         }
-        let generated = new_key(keys).map_err(|e| {
-            Fault::internal("Unexpected error while generating the key pair.").with_error(e)
-        })?;
-        let line = generated.public_line();
-        let fingerprint = generated.md5_fingerprint().to_string();
-        let (key, pem) = generated.into_private(PrivateKeyFormat::Pem).map_err(|e| {
-            Fault::internal("Unexpected error while generating the key pair.").with_error(e)
-        })?;
-        (line, fingerprint, Some(PrivateKeyPem::new(pem)), Some(key))
+        let generation_failed =
+            |e| Fault::internal("Unexpected error while generating the key pair.").with_error(e);
+        if key_type == KeypairType::X509 {
+            let (certificate, fingerprint, pkcs12) =
+                create_x509(keys, user_id, ctx).map_err(generation_failed)?;
+            (
+                certificate,
+                fingerprint,
+                Some(PrivateKeyPem::new(pkcs12)),
+                None,
+            )
+        } else {
+            let generated = new_key(keys).map_err(generation_failed)?;
+            let line = generated.public_line();
+            let fingerprint = generated.md5_fingerprint().to_string();
+            let (key, pem) = generated
+                .into_private(PrivateKeyFormat::Pem)
+                .map_err(generation_failed)?;
+            (line, fingerprint, Some(PrivateKeyPem::new(pem)), Some(key))
+        }
     };
 
     let status = if mv >= Microversion::V2_2 { 201 } else { 200 };
@@ -481,7 +532,7 @@ where
         status,
         response: CreateKeypairResponse {
             keypair: KeypairResponse {
-                name: kp.name.clone(),
+                name: name.to_owned(),
                 public_key,
                 fingerprint,
                 key_type: (mv >= Microversion::V2_2).then_some(key_type),
@@ -491,6 +542,50 @@ where
         },
         key,
     })
+}
+
+/// An x509 create (Nova's `crypto.generate_winrm_x509_cert(user_id)`): a 2048-bit RSA key
+/// from `keys`, a self-signed client certificate for `CN=<user_id>`, and a PKCS#12 bundle of
+/// both under an empty password. Returns the certificate PEM, its SHA-1 fingerprint and the
+/// bundle's base64 (zeroizing).
+fn create_x509<K: KeySource + ?Sized>(
+    keys: &mut K,
+    user_id: &str,
+    ctx: &Context<'_>,
+) -> Result<(String, String, Zeroizing<String>), Error> {
+    let len = user_id.chars().count();
+    if len > x509::MAX_COMMON_NAME_LEN {
+        return Err(Error::X509SubjectTooLong {
+            len,
+            max: x509::MAX_COMMON_NAME_LEN,
+        });
+    }
+    let key = new_key(keys)?;
+    let mut seed = Zeroizing::new([0u8; 32]);
+    keys.random_bytes(seed.as_mut())?;
+    let mut rng = rand_chacha::ChaCha20Rng::from_seed(*seed);
+    let now = ctx.now.unwrap_or_else(SystemTime::now);
+    let pkcs1 = key.into_pkcs1_der()?;
+    let pair = x509::create(pkcs1.as_bytes(), user_id, now, &mut rng)?;
+    let fingerprint = x509::sha1_colon_hex(&pair.certificate_der);
+    Ok((
+        pair.certificate_pem,
+        fingerprint,
+        base64_secret(&pair.pkcs12)?,
+    ))
+}
+
+/// Standard base64 (one line, padded) of secret bytes, constant-time, into a zeroizing string
+/// of exactly its size.
+fn base64_secret(bytes: &[u8]) -> Result<Zeroizing<String>, Error> {
+    use base64ct::Encoding as _;
+    let len = base64ct::Base64::encoded_len(bytes);
+    let mut buf = Zeroizing::new(vec![0u8; len]);
+    base64ct::Base64::encode(bytes, &mut buf).map_err(|_| Error::Encoding)?;
+    let text = core::mem::take(&mut *buf);
+    String::from_utf8(text)
+        .map(Zeroizing::new)
+        .map_err(|_| Error::Encoding)
 }
 
 /// A create's key from `keys`: a 2048-bit RSA key with Nova's comment, checked as such.
@@ -507,17 +602,22 @@ fn new_key<K: KeySource + ?Sized>(keys: &mut K) -> Result<GeneratedKey, Error> {
     Ok(key)
 }
 
-/// x509 import: the size bound, then the certificate; Nova's message with the reason.
-fn import_x509(pem: &str, policy: &Policy) -> Result<String, Fault> {
-    let result = if pem.len() > policy.max_input_len {
-        Err(Error::InputTooLong {
-            len: pem.len(),
-            max: policy.max_input_len,
-        })
+/// The API's fingerprint of an imported SSH key, as Nova computes it: the MD5 of the whole
+/// decoded blob, so for an OpenSSH certificate the MD5 of the certificate, not of the key it
+/// certifies (which [`PublicKey::md5_fingerprint`] gives, as `ssh-keygen -l` and `keypairs
+/// fingerprint` do).
+fn nova_md5_fingerprint(key: &PublicKey) -> Md5Fingerprint {
+    if key.is_certificate() {
+        Md5Fingerprint::of_blob(key.blob())
     } else {
-        x509::x509_fingerprint(pem)
-    };
-    result.map_err(|e| {
+        key.md5_fingerprint()
+    }
+}
+
+/// x509 import: the certificate (bounded by the body limit only, as in Nova); Nova's message
+/// with the reason.
+fn import_x509(pem: &str) -> Result<String, Fault> {
+    x509::x509_fingerprint(pem).map_err(|e| {
         let detail = if e == Error::X509PemMissing {
             x509::PYCA_MALFORMED_FRAMING.to_owned()
         } else {

@@ -280,9 +280,14 @@ pub enum Error {
     X509Base64,
     /// The certificate is not a well-formed DER X.509 certificate.
     X509Der,
-    /// Generating an x509 key pair (a create with `type: x509` and no `public_key`) is not
-    /// offered: import a certificate instead.
-    X509GenerationUnsupported,
+    /// An x509 create for a `user_id` longer than a certificate's common name may be (64
+    /// characters); Nova's `openssl req` fails the same way (a 500).
+    X509SubjectTooLong {
+        /// Length of the user id in characters.
+        len: usize,
+        /// The limit in characters.
+        max: usize,
+    },
     /// A microversion that is not `MAJOR.MINOR` (or `latest`).
     MicroversionFormat,
     /// A microversion outside the supported range.
@@ -309,6 +314,23 @@ pub enum Error {
     /// An Ed25519 (or sk-Ed25519) key that is a small-order point, refused by the policy
     /// ([`Policy::with_small_order_ed25519`](crate::Policy::with_small_order_ed25519)).
     Ed25519SmallOrder,
+    // ----- Nova's own refusals ([`crate::Policy::nova`]) -------------------------------------------
+    /// Whitespace or a line break before the key type (Nova's loader wants the type first).
+    NovaLeadingWhitespace,
+    /// A TAB is the only separator between the key type and the base64 (Nova reads the key
+    /// after the first space).
+    NovaTabSeparator {
+        /// Offset of the TAB.
+        offset: usize,
+    },
+    /// The text after the input's first SPACE is not base64 that Python's `b64decode` reads
+    /// (Nova hashes `base64.b64decode(public_key.split(' ')[1])`): a TAB before the comment
+    /// where the base64 has no padding, a non-ASCII comment after a TAB, no space at all.
+    NovaBase64Token,
+    /// A security-key (`sk-*`) key whose application string does not start with `ssh:`.
+    NovaSkApplication,
+    /// A key type Nova's loader does not read (security-key certificates, ML-DSA hybrids).
+    NovaKeyType,
 }
 
 /// What a PEM block's label says it holds (public material only; private keys have their own error).
@@ -404,7 +426,7 @@ impl Error {
             Self::X509PemMissing => "x509_pem_missing",
             Self::X509Base64 => "x509_base64",
             Self::X509Der => "x509_der",
-            Self::X509GenerationUnsupported => "x509_generation_unsupported",
+            Self::X509SubjectTooLong { .. } => "x509_subject_too_long",
             Self::MicroversionFormat => "microversion_format",
             Self::MicroversionUnsupported => "microversion_unsupported",
             Self::UnsupportedCurve { .. } => "unsupported_curve",
@@ -412,6 +434,11 @@ impl Error {
             Self::KdfRounds { .. } => "kdf_rounds",
             Self::CertificateCaKeySmallOrder => "certificate_ca_key_small_order",
             Self::Ed25519SmallOrder => "ed25519_small_order",
+            Self::NovaLeadingWhitespace => "nova_leading_whitespace",
+            Self::NovaTabSeparator { .. } => "nova_tab_separator",
+            Self::NovaBase64Token => "nova_base64_token",
+            Self::NovaSkApplication => "nova_sk_application",
+            Self::NovaKeyType => "nova_key_type",
         }
     }
 }
@@ -599,8 +626,9 @@ impl fmt::Display for Error {
             ),
             Self::X509Base64 => f.write_str("the PEM certificate block has invalid base64"),
             Self::X509Der => f.write_str("the certificate is not a well-formed DER X.509 certificate"),
-            Self::X509GenerationUnsupported => f.write_str(
-                "generating x509 key pairs is not supported: import a certificate as public_key",
+            Self::X509SubjectTooLong { len, max } => write!(
+                f,
+                "user id is {len} characters long, a certificate's common name takes at most {max}"
             ),
             Self::MicroversionFormat => {
                 f.write_str("microversion must be of the form MAJOR.MINOR (e.g. 2.92) or latest")
@@ -622,6 +650,22 @@ impl fmt::Display for Error {
             ),
             Self::Ed25519SmallOrder => f.write_str(
                 "Ed25519 key is a small-order point: signatures under it can be forged",
+            ),
+            Self::NovaLeadingWhitespace => f.write_str(
+                "whitespace before the key type: nova only reads a key that starts with its type",
+            ),
+            Self::NovaTabSeparator { offset } => write!(
+                f,
+                "a TAB is the only separator after the key type (at byte {offset}): nova needs a space there"
+            ),
+            Self::NovaBase64Token => f.write_str(
+                "the text after the first space is not base64 nova can decode (nova hashes the second space-separated field)",
+            ),
+            Self::NovaSkApplication => f.write_str(
+                "security-key application string does not start with \"ssh:\" (nova refuses it)",
+            ),
+            Self::NovaKeyType => f.write_str(
+                "nova does not read this key type (security-key certificates, ML-DSA keys)",
             ),
         }
     }

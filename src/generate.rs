@@ -352,6 +352,12 @@ impl GeneratedKey {
         encrypt::encrypted_openssh(&key, rng, passphrase, rounds)
     }
 
+    /// The private key as PKCS#1 DER, for the API's x509 create (a certificate and a PKCS#12
+    /// bundle); in `SecretDocument`'s zeroizing buffer.
+    pub(crate) fn into_pkcs1_der(self) -> Result<rsa::pkcs1::der::SecretDocument> {
+        pkcs1_document(&self.private)
+    }
+
     /// The private key in `format`, together with the public key, consuming `self`.
     ///
     /// # Errors
@@ -593,6 +599,14 @@ fn finish(private: RsaValues, comment: &str) -> Result<GeneratedKey> {
 fn private_pem(v: &RsaValues) -> Result<Zeroizing<String>> {
     use rsa::pkcs1::der::pem::PemLabel as _;
     use rsa::pkcs1::{LineEnding, RsaPrivateKey, UintRef};
+    pkcs1_document(v)?
+        .to_pem(RsaPrivateKey::<UintRef<'_>>::PEM_LABEL, LineEnding::LF)
+        .map_err(|_| Error::Encoding)
+}
+
+/// PKCS#1 DER, encoded from the values into `SecretDocument`'s zeroizing buffer.
+fn pkcs1_document(v: &RsaValues) -> Result<rsa::pkcs1::der::SecretDocument> {
+    use rsa::pkcs1::{RsaPrivateKey, UintRef};
     let uint = |bytes| UintRef::new(bytes).map_err(|_| Error::Encoding);
     let key = RsaPrivateKey {
         modulus: uint(&v.n)?,
@@ -605,9 +619,7 @@ fn private_pem(v: &RsaValues) -> Result<Zeroizing<String>> {
         coefficient: uint(&v.qinv)?,
         other_prime_infos: None,
     };
-    rsa::pkcs1::der::SecretDocument::encode_msg(&key)
-        .and_then(|doc| doc.to_pem(RsaPrivateKey::<UintRef<'_>>::PEM_LABEL, LineEnding::LF))
-        .map_err(|_| Error::Encoding)
+    rsa::pkcs1::der::SecretDocument::encode_msg(&key).map_err(|_| Error::Encoding)
 }
 
 /// An mpint of the minimal big-endian `bytes`, built without reallocating: the buffer handed to

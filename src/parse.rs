@@ -6,6 +6,7 @@
 //! (see `blob`). Nothing is allocated but the decoded blob and the comment.
 
 mod blob;
+mod nova;
 mod signature;
 
 use base64::Engine as _;
@@ -57,6 +58,17 @@ pub fn parse_public_key_with(input: &[u8], policy: &Policy) -> Result<PublicKey>
     }
     let blob = decode_base64(b64, b64_offset)?;
     let parsed = blob::parse_blob(&blob, key_type, is_cert, policy)?;
+    if policy.nova_rules {
+        nova::check(
+            text,
+            start,
+            b64_offset,
+            key_type,
+            is_cert,
+            &blob,
+            &parsed.key_fields,
+        )?;
+    }
     Ok(PublicKey {
         key_type,
         blob,

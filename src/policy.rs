@@ -47,6 +47,10 @@ pub struct Policy {
     /// ([`Error::Ed25519SmallOrder`](crate::Error::Ed25519SmallOrder)). As a certificate's CA
     /// key such a point is refused whatever this says.
     pub allow_small_order_ed25519: bool,
+    /// Whether Nova's own extra refusals apply too ([`Policy::nova`]): the key must also be one
+    /// that Nova's loader (pyca/cryptography's `load_ssh_public_key`, then
+    /// `public_key.split(' ')[1]`) reads.
+    pub nova_rules: bool,
 }
 
 impl Policy {
@@ -61,7 +65,20 @@ impl Policy {
             allow_dsa: true,
             allow_certificates: true,
             allow_small_order_ed25519: true,
+            nova_rules: false,
         }
+    }
+
+    /// The os-keypairs API's policy: [`Policy::api`] and Nova's own refusals on top, so a key is
+    /// accepted only when both OpenSSH's rules and Nova's accept it. Nova (pyca/cryptography's
+    /// `load_ssh_public_key`, then `public_key.split(' ')[1]`) also refuses: whitespace or a
+    /// line break before the key type; a TAB as the only separator after the key type;
+    /// security-key (`sk-*`) keys whose application string does not start with `ssh:`;
+    /// security-key certificates; key types pyca/cryptography does not know
+    /// (`ssh-mldsa44-ed25519@openssh.com`).
+    #[must_use]
+    pub const fn nova() -> Self {
+        Self::api().with_nova_rules(true)
     }
 
     /// The API's rules with a 16 KiB size bound, for inspecting big keys.
@@ -88,6 +105,13 @@ impl Policy {
     #[must_use]
     pub const fn with_dsa(mut self, allow: bool) -> Self {
         self.allow_dsa = allow;
+        self
+    }
+
+    /// Returns the policy with Nova's extra refusals ([`Policy::nova`]) on or off.
+    #[must_use]
+    pub const fn with_nova_rules(mut self, on: bool) -> Self {
+        self.nova_rules = on;
         self
     }
 

@@ -133,12 +133,29 @@ fn names_beyond_the_vectors() {
     assert!(!ok(&"a".repeat(256), 92));
     assert!(ok("a.b@c", 92));
     assert!(!ok("a.b", 91));
-    // Nova accepts one trailing newline (Python's `$`); the crate follows the documented rule.
-    let f = api::check_name("key\n", mv(1)).unwrap_err();
-    assert!(
-        f.message()
-            .ends_with("Can not start or end with whitespace.")
+    // Nova's order: format before minLength and maxLength (item 1 of issue #12).
+    let f = api::check_name(&format!(" {}", "a".repeat(255)), mv(1)).unwrap_err();
+    assert_eq!(
+        f.message(),
+        "An invalid 'name' value was provided. The name must be: printable characters. Can not start or end with whitespace."
     );
+    let f = api::check_name(&"\t".repeat(300), mv(92)).unwrap_err();
+    assert!(f.message().starts_with("An invalid 'name'"));
+    let f = api::check_name(&"a".repeat(256), mv(1)).unwrap_err();
+    assert!(f.message().ends_with("is too long"));
+    // One trailing newline passes (Python's `$` matches before it); nothing else does.
+    assert!(ok("key\n", 1));
+    assert!(ok("a.b\n", 92));
+    assert!(ok(&format!("{}\n", "a".repeat(254)), 1));
+    for bad in ["key\n\n", "\n", "key \n", "key\r\n", "\nkey", "ke\ny"] {
+        let f = api::check_name(bad, mv(1)).unwrap_err();
+        assert!(f.message().starts_with("An invalid 'name'"), "{bad:?}");
+    }
+    // 255 letters and a newline are 256 characters: too long, as in Python.
+    let f = api::check_name(&format!("{}\n", "a".repeat(255)), mv(1)).unwrap_err();
+    assert!(f.message().ends_with("is too long"));
+    let f = api::check_name("bad/\n", mv(1)).unwrap_err();
+    assert!(f.message().contains("does not match"), "{}", f.message());
     // Characters are counted, not bytes: 255 two-byte letters are too long only by pattern.
     let f = api::check_name(&"é".repeat(255), mv(1)).unwrap_err();
     assert!(f.message().contains("does not match"), "{}", f.message());
@@ -297,6 +314,15 @@ fn import_per_microversion() {
         assert_eq!(kp["user_id"], "u1");
         assert_eq!(kp["name"], "k");
         assert!(kp.get("private_key").is_none(), "no private_key on import");
+        // One trailing newline in the name: stored and answered without it, as Nova's
+        // `normalize_name` does; the store is asked about `k` too.
+        let taken = |_: &str, n: &str| n == "k";
+        let newline = json!({"keypair": {"name": "k\n", "public_key": ED25519}}).to_string();
+        let ctx = Context::new("u1", mv(minor));
+        let c = api::handle(newline.as_bytes(), &ctx, &free, &mut rng()).unwrap();
+        assert_eq!(c.response().keypair.name, "k");
+        let f = api::handle(newline.as_bytes(), &ctx, &taken, &mut rng()).unwrap_err();
+        assert_eq!(f.message(), "Key pair 'k' already exists.");
         assert_eq!(kp.get("type").is_some(), with_type);
         if with_type {
             assert_eq!(kp["type"], "ssh");
@@ -356,6 +382,98 @@ fn public_key_over_1024_bytes_is_refused() {
             .public_key,
         key
     );
+}
+
+/// Nova's own verdict on keys and variants (tests/data/api/nova_keys.txt, from Nova's
+/// `generate_fingerprint` run with pyca/cryptography 48): the API accepts a key only when Nova
+/// and OpenSSH's rules both do, and then answers Nova's fingerprint (for a certificate: the MD5
+/// of the whole certificate blob, not ssh-keygen's MD5 of the certified key).
+#[test]
+fn keys_as_nova_reads_them() {
+    let cases = support::cases("api/nova_keys.txt");
+    assert!(cases.len() > 100);
+    let (mut accepted, mut nova_refused, mut openssh_refused) = (0, 0, 0);
+    for case in &cases {
+        let key = String::from_utf8(case.input.clone()).unwrap();
+        let body = json!({"keypair": {"name": "k", "public_key": key}}).to_string();
+        let outcome = run(body.as_bytes(), 2);
+        let library = keypairs::parse_public_key(&case.input);
+        match (&outcome, case.expected.as_str()) {
+            (Ok(c), md5) => {
+                assert_eq!(c.response().keypair.fingerprint, md5, "{}", case.note);
+                accepted += 1;
+            }
+            (Err(f), "refused") => {
+                assert_eq!(f.message(), api::INVALID_KEY_MESSAGE, "{}", case.note);
+                nova_refused += 1;
+            }
+            (Err(f), _) => {
+                // Nova accepts; only OpenSSH's own rules may refuse, as the library does.
+                assert!(
+                    !f.error().unwrap().kind().starts_with("nova_"),
+                    "{}",
+                    case.note
+                );
+                assert_eq!(library.as_ref().err(), f.error(), "{}", case.note);
+                openssh_refused += 1;
+            }
+        }
+    }
+    assert!(accepted > 50 && nova_refused > 30 && openssh_refused > 5);
+    // Nova's refusals that OpenSSH's rules alone would let through, each named.
+    let ed = support::read("keys/ed25519.pub");
+    let ed = String::from_utf8(ed).unwrap();
+    let ed = ed.trim_end();
+    let (typ, rest) = ed.split_once(' ').unwrap();
+    let (b64, comment) = rest.split_once(' ').unwrap();
+    let sk_cert = String::from_utf8(support::read("keys/sk_ed25519-by-ed25519-cert.pub")).unwrap();
+    let sk_app = String::from_utf8(support::read("keys/sk_ed25519_emptyapp.pub")).unwrap();
+    let mldsa = String::from_utf8(support::read("keys/mldsa44_ed25519.pub")).unwrap();
+    for (input, want) in [
+        (format!(" {ed}"), Error::NovaLeadingWhitespace),
+        (format!("\n{ed}"), Error::NovaLeadingWhitespace),
+        (
+            format!("{typ}\t{b64} {comment}"),
+            Error::NovaTabSeparator { offset: 11 },
+        ),
+        (format!("{typ} {b64}\t{comment}"), Error::NovaBase64Token),
+        (sk_cert, Error::NovaKeyType),
+        (sk_app, Error::NovaSkApplication),
+    ] {
+        assert!(
+            keypairs::parse_public_key(input.as_bytes()).is_ok(),
+            "{input}"
+        );
+        let body = json!({"keypair": {"name": "k", "public_key": input}}).to_string();
+        let f = run(body.as_bytes(), 2).unwrap_err();
+        assert_eq!(f.error(), Some(&want), "{input}");
+        let policy = Policy::nova();
+        assert_eq!(
+            keypairs::parse_public_key_with(input.as_bytes(), &policy).err(),
+            Some(want)
+        );
+    }
+    let policy = Policy::nova().with_max_input_len(4096);
+    assert_eq!(
+        keypairs::parse_public_key_with(mldsa.as_bytes(), &policy).err(),
+        Some(Error::NovaKeyType)
+    );
+    // A certificate: the API answers the MD5 of the certificate blob, the library (and
+    // `keypairs fingerprint`) ssh-keygen's MD5 of the certified key.
+    let cert = String::from_utf8(support::read("keys/ed25519-by-ed25519-cert.pub")).unwrap();
+    let parsed = keypairs::parse_public_key(cert.as_bytes()).unwrap();
+    let body = json!({"keypair": {"name": "k", "public_key": cert}}).to_string();
+    let api_fp = run(body.as_bytes(), 2)
+        .unwrap()
+        .response()
+        .keypair
+        .fingerprint
+        .clone();
+    assert_eq!(
+        api_fp,
+        keypairs::Md5Fingerprint::of_blob(parsed.blob()).to_string()
+    );
+    assert_ne!(api_fp, parsed.md5_fingerprint().to_string());
 }
 
 // ----- conflicts, owners, policy ----------------------------------------------------------------
@@ -657,15 +775,9 @@ fn x509_import() {
     let nova_pem = String::from_utf8(data("nova-x509.pem")).unwrap();
     let body =
         json!({"keypair": {"name": "c", "type": "x509", "public_key": nova_pem}}).to_string();
-    // Nova's own certificate is 1147 bytes: over the seed's 1024-byte limit.
-    let f = run(body.as_bytes(), 2).unwrap_err();
-    assert_eq!(
-        f.message(),
-        "Keypair data is invalid: failed to generate X509 fingerprint. Error message: public key is 1147 bytes long, the limit is 1024 bytes"
-    );
-    // With a larger limit it imports, with Nova's SHA-1 fingerprint (expired: dates not checked).
-    let ctx = Context::new("u1", mv(2)).with_policy(Policy::api().with_max_input_len(4096));
-    let c = api::handle(body.as_bytes(), &ctx, &free, &mut rng()).unwrap();
+    // Nova's own certificate is 1147 bytes: the 1024-byte rule is for SSH keys, a certificate
+    // is bounded by the body limit only. Nova's SHA-1 fingerprint (expired: dates not checked).
+    let c = run(body.as_bytes(), 2).unwrap();
     let kp = &c.response().keypair;
     assert_eq!(
         kp.fingerprint,
@@ -715,11 +827,186 @@ fn x509_refusals() {
         run(body.as_bytes(), 2).unwrap_err().message(),
         api::INVALID_KEY_MESSAGE
     );
-    // x509 generation is not offered: a clear, typed refusal.
-    let f = run(br#"{"keypair": {"name": "c", "type": "x509"}}"#, 2).unwrap_err();
-    assert_eq!(f.kind(), FaultKind::Unsupported);
+}
+
+/// Runs `program args` and returns its standard output; fails the test on a non-zero exit.
+fn tool(program: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new(program)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{program} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// pyca/cryptography reads the PKCS#12 bundle with the empty password and checks what it
+/// holds against the certificate returned as public_key; prints the certificate's fields.
+const PY_READ_PKCS12: &str = r#"
+import sys
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+p12, pem = open(sys.argv[1], "rb").read(), open(sys.argv[2], "rb").read()
+key, cert, extra = pkcs12.load_key_and_certificates(p12, b"")
+assert extra == [], extra
+assert cert == x509.load_pem_x509_certificate(pem)
+assert key.public_key() == cert.public_key()
+assert key.key_size == 2048 and key.public_key().public_numbers().e == 65537
+cert.verify_directly_issued_by(cert)
+assert cert.version == x509.Version.v3
+eku = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage)
+assert list(eku.value) == [ExtendedKeyUsageOID.CLIENT_AUTH] and not eku.critical
+san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+(other,) = san.get_values_for_type(x509.OtherName)
+assert other.type_id.dotted_string == "1.3.6.1.4.1.311.20.2.3"
+print(cert.subject.rfc4514_string(), cert.issuer.rfc4514_string(), other.value.hex(),
+      cert.signature_hash_algorithm.name, cert.fingerprint(hashes.SHA1()).hex(),
+      cert.not_valid_before_utc.isoformat(), cert.not_valid_after_utc.isoformat(),
+      (cert.serial_number.bit_length() <= 159), len(cert.extensions))
+"#;
+
+#[test]
+fn x509_create_as_novas_openssl() {
+    use std::time::{Duration, UNIX_EPOCH};
+    // 2026-01-01T00:00:00Z; 3650 days later is 2035-12-30.
+    let now = UNIX_EPOCH + Duration::from_secs(1_767_225_600);
+    let ctx = Context::new("caller", mv(10)).with_now(now);
+    let body = br#"{"keypair": {"name": "winrm", "type": "x509", "user_id": "winrm-user"}}"#;
+    let c = api::handle(body, &ctx, &free, &mut rng()).unwrap();
+    assert_eq!(c.status(), 201);
+    assert!(c.is_generated());
+    assert!(c.public_key().is_none());
+    let kp = &c.response().keypair;
+    assert_eq!(kp.key_type, Some(KeypairType::X509));
+    assert_eq!(kp.user_id, "winrm-user");
+    assert!(kp.public_key.starts_with("-----BEGIN CERTIFICATE-----\n"));
+    assert!(kp.public_key.ends_with("\n-----END CERTIFICATE-----\n"));
+    assert!(kp.public_key.lines().all(|l| l.len() <= 64));
+    assert_eq!(kp.fingerprint.len(), 59);
+    // The same seed gives the same answer; the body is Nova's shape.
+    let again = api::handle(body, &ctx, &free, &mut rng()).unwrap();
+    assert_eq!(*again.to_json(), *c.to_json());
+    let json = c.to_json();
+    let at = |k: &str| json.find(&format!("\"{k}\":")).unwrap();
+    let order = [
+        "name",
+        "public_key",
+        "fingerprint",
+        "type",
+        "user_id",
+        "private_key",
+    ];
+    assert!(
+        order.windows(2).all(|w| at(w[0]) < at(w[1])),
+        "{}",
+        json.len()
+    );
+    // The certificate imports back with the same fingerprint.
+    let import = json!({"keypair": {"name": "c", "type": "x509", "public_key": kp.public_key}});
+    let imported = run(import.to_string().as_bytes(), 2).unwrap();
+    assert_eq!(imported.response().keypair.fingerprint, kp.fingerprint);
+
+    let b64 = kp.private_key.as_ref().unwrap().secret_pem();
+    assert!(!b64.contains('\n'));
+    let p12 = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap();
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let p12_path = dir.join(format!("x509-create-{}.p12", std::process::id()));
+    let pem_path = dir.join(format!("x509-create-{}.pem", std::process::id()));
+    std::fs::write(&p12_path, &p12).unwrap();
+    std::fs::write(&pem_path, &kp.public_key).unwrap();
+    let (p12_file, pem_file) = (p12_path.to_str().unwrap(), pem_path.to_str().unwrap());
+
+    // OpenSSL 3 reads it with its defaults (no -legacy): key and certificate, MAC verified.
+    let dump = tool(
+        "openssl",
+        &["pkcs12", "-in", p12_file, "-passin", "pass:", "-nodes"],
+    );
+    assert!(dump.contains("-----BEGIN PRIVATE KEY-----"), "{dump}");
+    assert!(dump.contains(kp.public_key.trim_end()));
+    assert!(dump.contains("localKeyID:"));
+    let info = std::process::Command::new("openssl")
+        .args([
+            "pkcs12", "-in", p12_file, "-passin", "pass:", "-info", "-noout",
+        ])
+        .output()
+        .unwrap();
+    let info = String::from_utf8_lossy(&info.stderr);
+    assert!(info.contains("MAC: sha256, Iteration 2048"), "{info}");
+    assert!(
+        info.contains(
+            "Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, Iteration 2048, PRF hmacWithSHA256"
+        ),
+        "{info}"
+    );
+    let text = tool("openssl", &["x509", "-in", pem_file, "-noout", "-text"]);
+    for want in [
+        "Version: 3 (0x2)",
+        "Signature Algorithm: sha256WithRSAEncryption",
+        "Issuer: CN = winrm-user",
+        "Subject: CN = winrm-user",
+        "Not Before: Jan  1 00:00:00 2026 GMT",
+        "Not After : Dec 30 00:00:00 2035 GMT",
+        "Public-Key: (2048 bit)",
+        "X509v3 Extended Key Usage: \n                TLS Web Client Authentication",
+        "X509v3 Subject Alternative Name: \n                othername: UPN::winrm-user@localhost",
+        "X509v3 Subject Key Identifier",
+    ] {
+        assert!(text.contains(want), "{want}\n{text}");
+    }
+    let sha1 = tool(
+        "openssl",
+        &["x509", "-in", pem_file, "-noout", "-fingerprint", "-sha1"],
+    );
+    assert_eq!(
+        sha1.trim().rsplit('=').next().unwrap().to_lowercase(),
+        kp.fingerprint
+    );
+
+    // pyca/cryptography (what Nova's clients use) reads the bundle with b"".
+    let py = tool("python3", &["-c", PY_READ_PKCS12, p12_file, pem_file]);
+    let upn_hex: String = "winrm-user@localhost"
+        .bytes()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(
+        py.trim(),
+        format!(
+            "CN=winrm-user CN=winrm-user 0c14{upn_hex} sha256 {} 2026-01-01T00:00:00+00:00 2035-12-30T00:00:00+00:00 True 3",
+            kp.fingerprint.replace(':', "")
+        )
+    );
+    std::fs::remove_file(&p12_path).unwrap();
+    std::fs::remove_file(&pem_path).unwrap();
+}
+
+#[test]
+fn x509_create_refusals() {
+    // Name taken: 409 before any key is made.
+    let taken = |_: &str, n: &str| n == "winrm";
+    let body = br#"{"keypair": {"name": "winrm", "type": "x509"}}"#;
+    let f = api::handle(body, &Context::new("u1", mv(2)), &taken, &mut rng()).unwrap_err();
+    assert_eq!(f.status(), 409);
+    // Nova's openssl refuses a CN over 64 characters: an unhandled error, a 500.
+    let long = "u".repeat(65);
+    let body = json!({"keypair": {"name": "w", "type": "x509", "user_id": long}}).to_string();
+    let f = run(body.as_bytes(), 10).unwrap_err();
+    assert_eq!(f.status(), 500);
+    assert_eq!(
+        f.error(),
+        Some(&Error::X509SubjectTooLong { len: 65, max: 64 })
+    );
+    let ok = json!({"keypair": {"name": "w", "type": "x509", "user_id": "u".repeat(64)}});
+    assert_eq!(run(ok.to_string().as_bytes(), 10).unwrap().status(), 201);
+    // 2.92: no generation at all.
+    let f = run(br#"{"keypair": {"name": "w", "type": "x509"}}"#, 92).unwrap_err();
     assert_eq!(f.status(), 400);
-    assert_eq!(f.error(), Some(&Error::X509GenerationUnsupported));
 }
 
 // ----- bodies -----------------------------------------------------------------------------------
@@ -729,14 +1016,14 @@ fn bad_json_of_every_shape_is_a_400() {
     let deep_array = "[".repeat(60_000);
     let deep_object =
         r#"{"keypair": "#.to_owned() + &r#"{"a": "#.repeat(200) + "1" + &"}".repeat(201);
-    let huge_int = format!(r#"{{"keypair": {{"name": {}}}}}"#, "9".repeat(5000));
+    // Python's int() stops at 4300 digits: a ValueError, so "Malformed request body".
+    let huge_int = format!(r#"{{"keypair": {{"name": {}}}}}"#, "9".repeat(4301));
     let cases: Vec<Vec<u8>> = vec![
         br#"{"keypair": {"name": "a""#.to_vec(),
         br#"{"keypair": {"name": "a"}"#.to_vec(),
         b"{".to_vec(),
         deep_array.into_bytes(),
         deep_object.into_bytes(),
-        br#"{"keypair": {"name": 1e400}}"#.to_vec(),
         huge_int.into_bytes(),
         br#"{"keypair": {"name": NaN}}"#.to_vec(),
         br#"{"keypair": {"name": "\ud800"}}"#.to_vec(),
@@ -778,6 +1065,46 @@ fn bad_json_of_every_shape_is_a_400() {
 }
 
 #[test]
+fn numbers_are_echoed_as_python_prints_them() {
+    let message = |value: &str| {
+        let body = format!(r#"{{"keypair": {{"name": {value}}}}}"#);
+        let f = run(body.as_bytes(), 2).unwrap_err();
+        assert_eq!(f.kind(), FaultKind::Validation, "{value}");
+        f.message().to_owned()
+    };
+    for (value, repr) in [
+        ("-0", "0"),
+        (
+            "123456789012345678901234567890",
+            "123456789012345678901234567890",
+        ),
+        ("-18446744073709551617", "-18446744073709551617"),
+        ("-0.0", "-0.0"),
+        ("1e400", "inf"),
+        ("1E2", "100.0"),
+    ] {
+        assert_eq!(
+            message(value),
+            format!(
+                "Invalid input for field/attribute name. Value: {repr}. {repr} is not of type 'string'"
+            )
+        );
+    }
+    let digits = "7".repeat(400);
+    assert!(message(&digits).ends_with(&format!("{digits} is not of type 'string'")));
+    let f = run(
+        format!(r#"{{"keypair": {{"name": "ok", "x": {digits}}}}}"#).as_bytes(),
+        2,
+    )
+    .unwrap_err();
+    assert!(f.message().contains(&format!("'x': {digits}}}")));
+    assert!(
+        message(&"4".repeat(4300)).len() > 8600,
+        "4300 digits are still an int"
+    );
+}
+
+#[test]
 fn body_size_is_bounded_before_parsing() {
     let ctx = Context::new("u1", mv(2)).with_max_body_len(64);
     let mut body = br#"{"keypair": {"name": "k", "public_key": ""}}"#.to_vec();
@@ -802,6 +1129,19 @@ fn body_size_is_bounded_before_parsing() {
     // Not even JSON is looked at past the bound.
     let garbage = vec![0xff; api::DEFAULT_MAX_BODY_LEN + 1];
     assert_eq!(run(&garbage, 2).unwrap_err().status(), 413);
+    // The default is oslo.middleware's 114688 bytes: a 70 KB body with a bad key gets Nova's
+    // 400 "failed to generate fingerprint", not a 413.
+    assert_eq!(api::DEFAULT_MAX_BODY_LEN, 114_688);
+    let key = format!("ssh-rsa {}", "A".repeat(70_000));
+    let body = json!({"keypair": {"name": "k", "public_key": key}}).to_string();
+    let f = run(body.as_bytes(), 2).unwrap_err();
+    assert_eq!(f.status(), 400);
+    assert_eq!(f.message(), api::INVALID_KEY_MESSAGE);
+    let mut body = br#"{"keypair": {"name": "k", "public_key": ""}}"#.to_vec();
+    body.resize(114_688, b' ');
+    assert_eq!(run(&body, 2).unwrap_err().status(), 400);
+    body.push(b' ');
+    assert_eq!(run(&body, 2).unwrap_err().status(), 413);
 }
 
 proptest::proptest! {
@@ -878,6 +1218,45 @@ fn microversion_header() {
     );
     assert_eq!("x".parse::<Microversion>(), Err(Error::MicroversionFormat));
     assert_eq!(Microversion::V2_92.to_string(), "2.92");
+
+    // Nova's highest today is 2.104: `latest` is 2.104, 2.105 is a 406 (issue #12, item 10).
+    let max = Microversion::LATEST;
+    assert_eq!(max.to_string(), "2.104");
+    assert_eq!(
+        Microversion::from_header(Some("latest"), max).unwrap(),
+        mv(104)
+    );
+    assert_eq!(
+        Microversion::from_header(Some("2.104"), max).unwrap(),
+        mv(104)
+    );
+    let f = Microversion::from_header(Some("2.105"), max).unwrap_err();
+    assert_eq!(f.status(), 406);
+    assert_eq!(
+        f.message(),
+        "Version 2.105 is not supported by the API. Minimum is 2.1 and maximum is 2.104."
+    );
+    assert_eq!("2.104".parse::<Microversion>().unwrap(), max);
+    assert_eq!(
+        "2.105".parse::<Microversion>(),
+        Err(Error::MicroversionUnsupported)
+    );
+    // Key pairs at 2.104 behave as at 2.92.
+    for body in [
+        br#"{"keypair": {"name": "a.b@c", "public_key": "x"}}"#.as_slice(),
+        br#"{"keypair": {"name": "k"}}"#,
+        br#"{"keypair": {"name": "k", "type": "x509"}}"#,
+        br#"{"keypair": {"name": "bad/"}}"#,
+    ] {
+        assert_eq!(
+            run(body, 104).map(|c| c.status()),
+            run(body, 92).map(|c| c.status())
+        );
+        assert_eq!(
+            run(body, 104).unwrap_err().message(),
+            run(body, 92).unwrap_err().message()
+        );
+    }
 }
 
 #[test]

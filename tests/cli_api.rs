@@ -230,6 +230,36 @@ fn api_prints_status_and_body() {
     let out = keypairs(&["api", "--existing-names", names.path()], body.as_bytes());
     assert_eq!(json_out(&out)["status"], 409);
 
+    // Names are unique per owner: plain lines are the caller's (--user-id), OWNER<TAB>NAME
+    // lines another user's; an admin import for another user_id (2.10+) clashes only with that
+    // user's names.
+    let names = TempFile::new("api-owner-names", b"me-key\nalice\tshared\n\nbob\tk\r\n");
+    let names = names.path();
+    let status = |user_id: Option<&str>, name: &str| {
+        let mut kp = json!({"name": name, "public_key": ED25519});
+        if let Some(u) = user_id {
+            kp["user_id"] = json!(u);
+        }
+        let body = json!({"keypair": kp}).to_string();
+        let args = [
+            "api",
+            "--microversion",
+            "2.10",
+            "--user-id",
+            "me",
+            "--existing-names",
+            names,
+        ];
+        json_out(&keypairs(&args, body.as_bytes()))["status"].clone()
+    };
+    assert_eq!(status(None, "me-key"), 409);
+    assert_eq!(status(Some("alice"), "me-key"), 201);
+    assert_eq!(status(Some("alice"), "shared"), 409);
+    assert_eq!(status(None, "shared"), 201);
+    assert_eq!(status(Some("bob"), "k"), 409);
+    assert_eq!(status(Some("me"), "me-key"), 409);
+    assert_eq!(status(None, "k"), 201);
+
     let out = keypairs(
         &["api", "--microversion", "2.92"],
         br#"{"keypair": {"name": "k"}}"#,

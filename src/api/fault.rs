@@ -67,8 +67,6 @@ pub enum FaultKind {
     Validation,
     /// The public key or certificate is refused (400, `Keypair data is invalid: ...`).
     InvalidKeypair,
-    /// A request this crate does not serve (400): creating an x509 key pair.
-    Unsupported,
     /// The microversion header is not `MAJOR.MINOR` (400).
     InvalidVersion,
     /// The microversion is outside the supported range (406).
@@ -90,7 +88,6 @@ impl FaultKind {
             Self::MalformedBody
             | Self::Validation
             | Self::InvalidKeypair
-            | Self::Unsupported
             | Self::InvalidVersion => 400,
             Self::VersionNotAcceptable => 406,
             Self::Forbidden => 403,

@@ -5,11 +5,15 @@
 //! Python's `json` module and `serde_json` agree on what JSON is, with these differences:
 //! - duplicate object keys: Python keeps the **last** value at the position of the **first**
 //!   key; so does [`Json`] (a derived serde struct would fail with "duplicate field" instead);
-//! - `NaN`, `Infinity`, numbers beyond `f64` (`1e400`) and lone surrogates (`"\ud800"`) are
-//!   accepted by Python and refused here (a 400 either way, with another message);
+//! - `NaN`, `Infinity` and lone surrogates (`"\ud800"`) are accepted by Python and refused here
+//!   (a 400 either way, with another message);
 //! - nesting: serde_json stops at depth 128 with an error (Python raises `RecursionError` near
-//!   1000); this never overflows the stack;
-//! - integers beyond 64 bits become floats here, so `Value:` shows them in exponent form.
+//!   1000); this never overflows the stack.
+//!
+//! Numbers are read as Python reads them (serde_json's `arbitrary_precision` hands over the
+//! digits): integers stay exact at any size (`-0` is `0`), up to Python's 4300-digit limit for
+//! `int()` (more is a `ValueError`, so "Malformed request body" in both); numbers with a
+//! fraction or an exponent are floats (`1e400` is `inf`).
 
 use core::fmt::Write as _;
 use std::collections::HashMap;
@@ -22,7 +26,8 @@ use unicode_general_category::{GeneralCategory, get_general_category};
 pub(crate) enum Json {
     Null,
     Bool(bool),
-    Int(i128),
+    /// An integer as Python's `repr` prints it (exact digits, `-0` as `0`).
+    Int(String),
     Float(f64),
     Str(String),
     Array(Vec<Json>),
@@ -91,9 +96,7 @@ impl Json {
             Self::Null => out.push_str("None"),
             Self::Bool(true) => out.push_str("True"),
             Self::Bool(false) => out.push_str("False"),
-            Self::Int(i) => {
-                let _ = write!(out, "{i}");
-            }
+            Self::Int(digits) => out.push_str(digits),
             Self::Float(f) => out.push_str(&py_float_repr(*f)),
             Self::Str(s) => out.push_str(&py_repr_str(s)),
             Self::Array(items) => {
@@ -150,11 +153,11 @@ impl<'de> Visitor<'de> for JsonVisitor {
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Json, E> {
-        Ok(Json::Int(i128::from(v)))
+        Ok(Json::Int(v.to_string()))
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Json, E> {
-        Ok(Json::Int(i128::from(v)))
+        Ok(Json::Int(v.to_string()))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Json, E> {
@@ -189,6 +192,19 @@ impl<'de> Visitor<'de> for JsonVisitor {
         let mut entries: Vec<(String, Json)> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         while let Some(key) = map.next_key::<String>()? {
+            if entries.is_empty() && key == NUMBER_TOKEN {
+                // serde_json's `arbitrary_precision` hands a number over as a one-entry map
+                // whose value is an owned string; an object written with this key in the body
+                // has a borrowed or escaped string value instead (or no string at all).
+                match map.next_value_seed(NumberText)? {
+                    Ok(text) => return number(&text).map_err(de::Error::custom),
+                    Err(value) => {
+                        index.insert(key.clone(), entries.len());
+                        entries.push((key, value));
+                        continue;
+                    }
+                }
+            }
             let value = map.next_value::<Json>()?;
             // Python's dict: a repeated key keeps its first position and takes the last value.
             if let Some(&at) = index.get(&key) {
@@ -202,6 +218,76 @@ impl<'de> Visitor<'de> for JsonVisitor {
         }
         Ok(Json::Object(Object(entries)))
     }
+}
+
+/// The key under which serde_json (`arbitrary_precision`) hands over a number's digits.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// Python's limit on the digits of an `int()` parsed from text (`sys.get_int_max_str_digits()`).
+const PY_INT_MAX_STR_DIGITS: usize = 4300;
+
+/// The value after [`NUMBER_TOKEN`]: `Ok(digits)` for a number, `Err(value)` for a JSON value
+/// that merely sits under that key in the body.
+struct NumberText;
+
+impl<'de> de::DeserializeSeed<'de> for NumberText {
+    type Value = Result<String, Json>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Result<String, Json>;
+            fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str("a number")
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Ok(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Err(Json::Str(v.to_owned())))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                JsonVisitor.visit_bool(v).map(Err)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Err(Json::Null))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                JsonVisitor.visit_i64(v).map(Err)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                JsonVisitor.visit_u64(v).map(Err)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                JsonVisitor.visit_f64(v).map(Err)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                JsonVisitor.visit_seq(seq).map(Err)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                JsonVisitor.visit_map(map).map(Err)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A JSON number's text as Python's `json` reads it: an integer (exact) or a float.
+fn number(text: &str) -> Result<Json, &'static str> {
+    if text.contains(['.', 'e', 'E']) {
+        return text
+            .parse::<f64>()
+            .map(Json::Float)
+            .map_err(|_| "invalid number");
+    }
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    if digits.len() > PY_INT_MAX_STR_DIGITS {
+        return Err("integer has more digits than Python's int() reads");
+    }
+    if digits.bytes().all(|b| b == b'0') {
+        return Ok(Json::Int("0".to_owned()));
+    }
+    Ok(Json::Int(text.to_owned()))
 }
 
 /// Whether a category is one both Python's `str.isprintable()` and Nova's name format count as
@@ -363,6 +449,40 @@ mod tests {
             "'é\\xa0\\u200b\\ue000'"
         );
         assert_eq!(py_repr_str("\u{10ffff}😀"), "'\\U0010ffff😀'");
+    }
+
+    #[test]
+    fn numbers_as_python_reads_them() {
+        let big = "123456789012345678901234567890";
+        for (text, want) in [
+            ("-0", "0"),
+            ("0", "0"),
+            ("-12", "-12"),
+            ("18446744073709551616", "18446744073709551616"),
+            (big, big),
+            ("-0.0", "-0.0"),
+            ("1e400", "inf"),
+            ("-1e400", "-inf"),
+            ("1E2", "100.0"),
+            ("1e-400", "0.0"),
+        ] {
+            assert_eq!(parse(text.as_bytes()).unwrap().py_repr(), want, "{text}");
+        }
+        let n400 = "9".repeat(400);
+        assert_eq!(parse(n400.as_bytes()).unwrap().py_repr(), n400);
+        assert!(parse("1".repeat(4300).as_bytes()).is_ok());
+        assert!(parse("1".repeat(4301).as_bytes()).is_err());
+        assert!(parse(format!("-{}", "1".repeat(4301)).as_bytes()).is_err());
+        // An object that merely uses serde_json's private key stays an object.
+        for body in [
+            r#"{"$serde_json::private::Number": "5"}"#,
+            r#"{"$serde_json::private::Number": "\u0035"}"#,
+            r#"{"$serde_json::private::Number": 5}"#,
+            r#"{"$serde_json::private::Number": [1], "a": 2}"#,
+        ] {
+            let v = parse(body.as_bytes()).unwrap();
+            assert!(v.as_object().is_some(), "{body}");
+        }
     }
 
     #[test]

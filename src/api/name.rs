@@ -1,16 +1,18 @@
 //! Key pair names: Nova's schema for `keypair.name`, per microversion, with its exact messages.
 //!
 //! From 2.1 on the name schema is `allOf` of two parts, checked in this order (the first failure
-//! is the one reported):
-//! 1. `parameter_types.name`: a string, 1 to 255 characters (Python `len`, i.e. code points),
-//!    `format: name`: every character printable (Unicode categories other than C* and Zl/Zp;
-//!    spaces Zs are printable) and in the Basic Multilingual Plane below U+FFFF (Nova builds its
-//!    character class from `range(0xFFFF)`), and no Zs space at either end;
+//! is the one reported, as Nova's validator reports it):
+//! 1. `parameter_types.name`: a string, then `format: name` (every character printable: Unicode
+//!    categories other than C* and Zl/Zp, spaces Zs are printable, and in the Basic
+//!    Multilingual Plane below U+FFFF, as Nova builds its character class from `range(0xFFFF)`;
+//!    no Zs space at either end), then `minLength` 1, then `maxLength` 255 (Python `len`, i.e.
+//!    code points);
 //! 2. the pattern `^[_\- a-zA-Z0-9]+$` (2.1-2.91) or `^[_\-\@\. a-zA-Z0-9]+$` (2.92+).
 //!
-//! One deliberate difference: Python's `$` also matches before a final `\n`, so Nova accepts
-//! a name like `"key\n"` (both the format regex and the pattern match it). This crate follows the
-//! documented rule, "no control characters anywhere", and refuses it with the format message.
+//! Python's `$` also matches before a final `\n`, so both regexes accept a name with one
+//! trailing newline (`"key\n"`), which Nova's `common.normalize_name` then strips: the key pair
+//! is called `key`. So here too ([`normalize`]); every other control character, and a second
+//! newline, still breaks the format.
 
 use unicode_general_category::{GeneralCategory, get_general_category};
 
@@ -29,30 +31,53 @@ const PATTERN_V292_REPR: &str = r"'^[_\\-\\@\\. a-zA-Z0-9]+$'";
 pub(crate) const INVALID_NAME_MESSAGE: &str = "An invalid 'name' value was provided. The name must be: printable characters. Can not start or end with whitespace.";
 
 /// Checks a key pair name against the rules of `microversion` and returns Nova's message for
-/// the first rule it breaks.
+/// the first rule it breaks: format, minLength, maxLength, pattern.
 pub(crate) fn name_error(name: &str, microversion: Microversion) -> Option<String> {
+    if !nova_format_ok(name) {
+        return Some(INVALID_NAME_MESSAGE.to_owned());
+    }
     let len = name.chars().count();
     let detail = if len == 0 {
-        Some(format!("{} should be non-empty", py_repr_str(name)))
+        format!("{} should be non-empty", py_repr_str(name))
     } else if len > MAX_NAME_LEN {
-        Some(format!("{} is too long", py_repr_str(name)))
-    } else if !nova_format_ok(name) {
-        return Some(INVALID_NAME_MESSAGE.to_owned());
+        format!("{} is too long", py_repr_str(name))
     } else if !pattern_ok(name, microversion) {
         let pattern = if microversion >= Microversion::V2_92 {
             PATTERN_V292_REPR
         } else {
             PATTERN_V21_REPR
         };
-        Some(format!("{} does not match {pattern}", py_repr_str(name)))
+        format!("{} does not match {pattern}", py_repr_str(name))
     } else {
-        None
+        return None;
     };
-    detail.map(|d| format!("Invalid input for field/attribute name. Value: {name}. {d}"))
+    Some(format!(
+        "Invalid input for field/attribute name. Value: {name}. {detail}"
+    ))
+}
+
+/// The name Nova stores for a valid name: `name.strip()` (`common.normalize_name`), which for
+/// a name that passed the schema only removes one trailing `\n`.
+pub(crate) fn normalize(name: &str) -> &str {
+    name.strip_suffix('\n').unwrap_or(name)
+}
+
+/// What Python's `re.search` with `^...$` sees: the name, or the name without one final `\n`
+/// (`$` matches before it). `None` for a lone `"\n"`, which no `^(?!...)` or `+` pattern
+/// matches.
+fn regex_subject(name: &str) -> Option<&str> {
+    match name.strip_suffix('\n') {
+        Some("") => None,
+        Some(rest) => Some(rest),
+        None => Some(name),
+    }
 }
 
 /// Nova's `format: name`: printable BMP characters, no Zs space at either end.
 fn nova_format_ok(name: &str) -> bool {
+    let Some(name) = regex_subject(name) else {
+        return false;
+    };
     if !name.chars().all(nova_printable) {
         return false;
     }
@@ -71,6 +96,9 @@ fn nova_printable(c: char) -> bool {
 }
 
 fn pattern_ok(name: &str, microversion: Microversion) -> bool {
+    let Some(name) = regex_subject(name) else {
+        return false;
+    };
     let extra: &[u8] = if microversion >= Microversion::V2_92 {
         b"@."
     } else {
@@ -92,7 +120,12 @@ mod tests {
         assert!(!nova_format_ok(" a"));
         assert!(!nova_format_ok("a\u{3000}"));
         assert!(!nova_format_ok("a\tb"));
-        assert!(!nova_format_ok("a\n"));
+        assert!(nova_format_ok("a\n"));
+        assert!(!nova_format_ok("a\n\n"));
+        assert!(!nova_format_ok("\n"));
+        assert!(!nova_format_ok("a \n"));
+        assert!(!nova_format_ok("a\r\n"));
+        assert!(nova_format_ok(""));
         assert!(!nova_format_ok("a\u{200b}b"));
         assert!(!nova_format_ok("a😀"));
         assert!(nova_format_ok("é"));

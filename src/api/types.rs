@@ -97,7 +97,7 @@ pub enum KeypairType {
     /// An OpenSSH public key (the default).
     #[default]
     Ssh,
-    /// A PEM X.509 certificate (import only in this crate; 2.2 to 2.91).
+    /// A PEM X.509 certificate (2.2 to 2.91): imported, or created with a PKCS#12 bundle.
     X509,
 }
 
@@ -142,7 +142,8 @@ pub struct KeypairResponse {
     pub key_type: Option<KeypairType>,
     /// The owner: the request's `user_id` (2.10+) or the caller.
     pub user_id: String,
-    /// The generated private key (PKCS#1 PEM); only on a create, never on an import or from 2.92.
+    /// The generated private key (PKCS#1 PEM; for `type: x509`, the base64 of a PKCS#12 bundle
+    /// with an empty password); only on a create, never on an import or from 2.92.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_key: Option<PrivateKeyPem>,
 }
@@ -157,7 +158,8 @@ impl PrivateKeyPem {
         Self(pem)
     }
 
-    /// The PEM text (`-----BEGIN RSA PRIVATE KEY-----` ...).
+    /// The PEM text (`-----BEGIN RSA PRIVATE KEY-----` ...), or for an x509 create the base64
+    /// of the PKCS#12 bundle.
     #[must_use]
     pub fn secret_pem(&self) -> &str {
         &self.0

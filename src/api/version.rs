@@ -11,7 +11,7 @@ use crate::error::Error;
 ///
 /// What changes `POST /os-keypairs`: 2.2 (`type`, status 201), 2.10 (`user_id` in the request),
 /// 2.92 (`public_key` required, `@` and `.` in names, no generation). No later microversion
-/// changes it.
+/// changes it: from 2.92 to [`Microversion::LATEST`] (2.104) key pairs behave as at 2.92.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Microversion {
     minor: u32,
@@ -26,8 +26,10 @@ impl Microversion {
     pub const V2_10: Self = Self { minor: 10 };
     /// 2.92: `public_key` required (no generation), `@` and `.` allowed in names.
     pub const V2_92: Self = Self { minor: 92 };
-    /// The newest behaviour of this API (2.92); what `latest` means to [`Microversion::from_str`].
-    pub const LATEST: Self = Self::V2_92;
+    /// Nova's highest microversion (2.104): what `latest` means, and the maximum
+    /// [`Microversion::from_str`] accepts and the usual `max` of [`Microversion::from_header`]
+    /// (above it: 406). Key pairs behave here as at 2.92.
+    pub const LATEST: Self = Self { minor: 104 };
 
     /// `2.minor`, or `None` for `minor == 0`.
     #[must_use]
@@ -106,14 +108,16 @@ fn split_version(s: &str) -> Option<(Option<u32>, Option<u32>)> {
 impl FromStr for Microversion {
     type Err = Error;
 
-    /// Parses `2.N` (N >= 1, no leading zeros) or `latest` ([`Microversion::LATEST`]).
+    /// Parses `2.N` (1 <= N <= 104, no leading zeros) or `latest` ([`Microversion::LATEST`]).
     fn from_str(s: &str) -> Result<Self, Error> {
         if s == "latest" {
             return Ok(Self::LATEST);
         }
         match split_version(s) {
             None => Err(Error::MicroversionFormat),
-            Some((Some(2), Some(minor))) if minor >= 1 => Ok(Self { minor }),
+            Some((Some(2), Some(minor))) if (1..=Self::LATEST.minor).contains(&minor) => {
+                Ok(Self { minor })
+            }
             Some(_) => Err(Error::MicroversionUnsupported),
         }
     }

@@ -7,6 +7,10 @@
 //! CRLF line ends are fine, and the validity dates are not checked. The certificate must be
 //! well-formed DER (RFC 5280 structure); its signature is not verified (Nova does not either).
 
+mod create;
+
+pub(crate) use self::create::{MAX_COMMON_NAME_LEN, create};
+
 use sha1::{Digest as _, Sha1};
 use x509_cert::Certificate;
 use x509_cert::der::Decode as _;
@@ -23,7 +27,12 @@ const LABELS: [&str; 2] = ["CERTIFICATE", "X509 CERTIFICATE"];
 pub(crate) fn x509_fingerprint(pem: &str) -> Result<String> {
     let der = pem_certificate_der(pem)?;
     Certificate::from_der(&der).map_err(|_| Error::X509Der)?;
-    let digest = Sha1::digest(&der);
+    Ok(sha1_colon_hex(&der))
+}
+
+/// The SHA-1 of a certificate's DER in lowercase colon-hex (59 characters).
+pub(crate) fn sha1_colon_hex(der: &[u8]) -> String {
+    let digest = Sha1::digest(der);
     let mut out = String::with_capacity(59);
     for (i, b) in digest.iter().enumerate() {
         if i > 0 {
@@ -32,7 +41,7 @@ pub(crate) fn x509_fingerprint(pem: &str) -> Result<String> {
         out.push(char::from(HEX[usize::from(b >> 4)]));
         out.push(char::from(HEX[usize::from(b & 0x0f)]));
     }
-    Ok(out)
+    out
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";

@@ -263,7 +263,7 @@ impl GeneratedEcKey {
     /// [`Error::Encoding`] if the encoder fails (not expected for a generated key).
     pub fn into_private_pem(self) -> Result<Zeroizing<String>> {
         use ed25519_dalek::pkcs8::EncodePrivateKey as _;
-        let lf = p256::pkcs8::LineEnding::LF;
+        let lf = pkcs8::LineEnding::LF;
         match &self.secret {
             Secret::Ed25519(k) => {
                 // PKCS#8 v1 (no public key inside), as `openssl genpkey -algorithm ed25519`

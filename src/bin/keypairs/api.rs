@@ -24,8 +24,10 @@ pub(crate) struct ApiOpts {
     /// The caller's user id (the key pair's owner) [default: $OS_USER_ID, else "local"].
     #[arg(long, value_name = "U")]
     pub(crate) user_id: Option<String>,
-    /// File of names the user already has, one per line: importing or creating one of them is
-    /// refused with 409.
+    /// File of key pairs that already exist, one per line: `NAME` (a key pair of the caller,
+    /// --user-id) or `OWNER<TAB>NAME` (of user OWNER, for imports with `user_id` at 2.10+).
+    /// Creating or importing a (owner, name) pair listed there is refused with 409; names are
+    /// unique per owner, as in Nova.
     #[arg(long, value_name = "FILE")]
     pub(crate) existing_names: Option<PathBuf>,
 }
@@ -42,20 +44,41 @@ impl ApiOpts {
             .unwrap_or_else(|| "local".to_owned())
     }
 
-    /// The names in `--existing-names` (empty without it).
-    pub(crate) fn names(&self) -> Result<HashSet<String>, String> {
+    /// The key pairs in `--existing-names` (none without it).
+    pub(crate) fn names(&self) -> Result<Names, String> {
         let Some(path) = &self.existing_names else {
-            return Ok(HashSet::new());
+            return Ok(Names::default());
         };
         let bytes = read_bounded(Some(path))?;
         let text = String::from_utf8(bytes)
             .map_err(|_| format!("{}: names file is not UTF-8", path.display()))?;
-        Ok(text
-            .lines()
-            .map(|l| l.strip_suffix('\r').unwrap_or(l))
-            .filter(|l| !l.is_empty())
-            .map(str::to_owned)
-            .collect())
+        Ok(Names::parse(&text, &self.user_id()))
+    }
+}
+
+/// Existing key pairs, as (owner, name): the `--existing-names` file.
+#[derive(Debug, Default)]
+pub(crate) struct Names(HashSet<(String, String)>);
+
+impl Names {
+    /// One key pair per line: `NAME` (owned by `caller`) or `OWNER<TAB>NAME` (a name never
+    /// holds a TAB, so the first TAB splits); a final CR is dropped, blank lines skipped.
+    fn parse(text: &str, caller: &str) -> Self {
+        Self(
+            text.lines()
+                .map(|l| l.strip_suffix('\r').unwrap_or(l))
+                .filter(|l| !l.is_empty())
+                .map(|l| match l.split_once('\t') {
+                    Some((owner, name)) => (owner.to_owned(), name.to_owned()),
+                    None => (caller.to_owned(), l.to_owned()),
+                })
+                .collect(),
+        )
+    }
+
+    /// Whether `owner` already has a key pair called `name`.
+    pub(crate) fn taken(&self, owner: &str, name: &str) -> bool {
+        self.0.contains(&(owner.to_owned(), name.to_owned()))
     }
 }
 
@@ -92,7 +115,7 @@ pub(crate) fn run(args: &Args) -> ExitCode {
     };
     let user_id = args.opts.user_id();
     let ctx = Context::new(&user_id, args.opts.microversion).with_max_body_len(args.max_body_len);
-    let store = |_: &str, name: &str| names.contains(name);
+    let store = |owner: &str, name: &str| names.taken(owner, name);
     let outcome = with_os_keys(0, |keys| api::handle(&body, &ctx, &store, keys));
     let (status, json) = match &outcome {
         Ok(created) => (created.status(), created.to_json()),
@@ -133,7 +156,7 @@ pub(crate) fn run_create_named(
     };
     let user_id = opts.user_id();
     let ctx = Context::new(&user_id, opts.microversion);
-    let store = |_: &str, n: &str| names.contains(n);
+    let store = |owner: &str, n: &str| names.taken(owner, n);
     let request = CreateKeypairRequest::create(name);
     let outcome = with_os_keys(threads, |keys| {
         api::create_or_import(&request, &ctx, &store, keys)

@@ -67,7 +67,7 @@ pub(crate) fn run(args: &Args) -> ExitCode {
         TypeArg::Ssh => KeypairType::Ssh,
         TypeArg::X509 => KeypairType::X509,
     });
-    let store = |_: &str, name: &str| names.contains(name);
+    let store = |owner: &str, name: &str| names.taken(owner, name);
     match with_os_keys(1, |keys| {
         api::create_or_import(&request, &ctx, &store, keys)
     }) {

@@ -11,3 +11,6 @@ openssl x509 -in ec-p256.pem -noout -fingerprint -sha1 | sed 's/^.*=//' | tr 'A-
 # schema_vectors.json: Nova's validation outcome for many bodies, computed by nova_oracle.py
 # (python3 with jsonschema 4.23+; an independent mirror of Nova's schema and error wrapping).
 python3 nova_oracle.py > schema_vectors.json
+# nova_keys.txt: Nova's crypto.generate_fingerprint, verbatim, with pyca/cryptography (48) on
+#   the keys of ../keys and ../rejected and variants of a few (python3 with cryptography).
+python3 nova_keys.py > nova_keys.txt

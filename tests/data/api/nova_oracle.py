@@ -5,9 +5,9 @@ An independent mirror of what Nova does before it touches a key (nova-api.md 1.2
 body is read with Python's json module (a ValueError is "Malformed request body", an empty body
 is None), then checked with jsonschema's Draft4Validator against the microversion's schema; the
 first error is reported, wrapped as Nova wraps it. Needs python3 and jsonschema 4.23 or later
-(for "should be non-empty"). Cases where the crate deliberately differs (NaN, numbers beyond
-f64 or 64-bit integers, lone surrogates, nesting deeper than 128, names ending in a newline)
-are not generated here; tests/api.rs covers them.
+(for "should be non-empty"). Nova's name schema checks type, format, minLength, maxLength in
+that order (then the pattern). Cases where the crate deliberately differs (NaN, Infinity, lone
+surrogates, nesting deeper than 128) are not generated here; tests/api.rs covers them.
 """
 import base64
 import importlib.metadata
@@ -65,8 +65,10 @@ def _name_format(instance):
 
 
 def _name_schema(pattern):
-    base = {"type": "string", "minLength": 1, "maxLength": 255}
-    return {"allOf": [dict(base, format="name"), dict(base, pattern=pattern)]}
+    return {"allOf": [
+        {"type": "string", "format": "name", "minLength": 1, "maxLength": 255},
+        {"type": "string", "minLength": 1, "maxLength": 255, "pattern": pattern},
+    ]}
 
 
 def schema_for(minor):
@@ -114,6 +116,8 @@ NAMES = [
     "a\U0001F600", "'quote", "both'\"", "back\\slash", "x" * 255, "x" * 256, "\x00" * 256, "",
     "-lead", "_", "@x", "x.", "a.b", "a@b", "test/keypair", "my-key@ my.host",
     "!nvalid=name|", "* BAD CHARACTERS!  *", "\x7f", "a\x1fb", "\ue000", "caf\u00e9 au lait",
+    " " + "a" * 255, "a" * 255 + " ", "\x00" * 3, "key\n", "key\n\n", "\n", "key \n", "key\r\n",
+    "\nkey", "a" * 255 + "\n", "a" * 256 + "\n", "a.b\n", "bad/\n", "\t" * 300,
 ]
 
 BODIES = [
@@ -142,7 +146,8 @@ BODIES = [
     b'{"keypair": {"name": {"z": 1, "a": "\\u00e9\\u00a0\\n\'"}}}',
 ]
 for value in ["5", "1.5", "1e20", "-0.0", "0.0001", "1e-05", "true", "null", "[]", "{}",
-              "-12", "123456789012345678"]:
+              "-12", "123456789012345678", "-0", "123456789012345678901234567890",
+              "-18446744073709551617", "9" * 400, "1e400", "-1e400", "[-0, 1E2]"]:
     for field in ["name", "public_key", "type", "user_id"]:
         fields = {"name": "ok"}
         BODIES.append(("{\"keypair\": {%s}}" % ", ".join(
