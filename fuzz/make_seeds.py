@@ -4,7 +4,7 @@
     python3 fuzz/make_seeds.py          # rewrite fuzz/seeds/{parse_public_key,api_request}/
     python3 fuzz/make_seeds.py --check  # exit 1 if the committed seeds are not what it would write
 
-parse_public_key: every key file (keys/, rejected/, ca/*.pub, nova/rsa_pub.txt), every non-key
+parse_public_key: every key file (keys/, rejected/, ca/*.pub, ca_signatures/, nova/rsa_pub.txt), every non-key
 format and private key (formats/, private/: the parser must name them), and every case of
 valid_variants.txt and invalid.txt, unescaped, one file each. File names say where a seed came
 from (`key-rsa2048.pub`, `invalid-L0123`, ...).
@@ -84,6 +84,7 @@ def parse_seeds():
         ("key", "keys", r".*\.pub"),
         ("rejected", "rejected", r".*\.pub"),
         ("ca", "ca", r".*\.pub"),
+        ("casig", "ca_signatures", r".*\.pub"),
         ("format", "formats", r".*"),
         ("private", "private", r".*"),
         ("nova", "nova", r"rsa_pub\.txt"),

@@ -229,7 +229,7 @@ pub enum Error {
     },
     /// The certificate's signing (CA) key is itself a certificate.
     CertificateCaIsCertificate,
-    /// The certificate's CA key type cannot sign certificates (DSA, security keys, hybrids).
+    /// The certificate's CA key type cannot sign certificates here (hybrids, unknown types).
     CertificateCaKeyUnsupported,
     /// The certificate's signature algorithm is unknown or does not fit the CA key.
     CertificateSignatureAlgorithm,
@@ -293,6 +293,27 @@ pub enum Error {
     /// A microversion outside the supported range.
     MicroversionUnsupported,
 
+    // ----- operator features: more key types, passphrases, CAs ------------------------------------
+    /// An ECDSA key size that generation does not offer (256, 384, 521).
+    UnsupportedCurve {
+        /// The size asked for.
+        bits: usize,
+    },
+    /// An empty passphrase for an encrypted private key (write the key unencrypted instead).
+    EmptyPassphrase,
+    /// A bcrypt-pbkdf round count outside `1..=max`.
+    KdfRounds {
+        /// The count asked for.
+        rounds: u32,
+        /// The largest count offered.
+        max: u32,
+    },
+    /// A certificate's Ed25519 (or sk-Ed25519) CA key is a small-order point: anyone can make a
+    /// signature that verifies under it.
+    CertificateCaKeySmallOrder,
+    /// An Ed25519 (or sk-Ed25519) key that is a small-order point, refused by the policy
+    /// ([`Policy::with_small_order_ed25519`](crate::Policy::with_small_order_ed25519)).
+    Ed25519SmallOrder,
     // ----- Nova's own refusals ([`crate::Policy::nova`]) -------------------------------------------
     /// Whitespace or a line break before the key type (Nova's loader wants the type first).
     NovaLeadingWhitespace,
@@ -408,6 +429,11 @@ impl Error {
             Self::X509SubjectTooLong { .. } => "x509_subject_too_long",
             Self::MicroversionFormat => "microversion_format",
             Self::MicroversionUnsupported => "microversion_unsupported",
+            Self::UnsupportedCurve { .. } => "unsupported_curve",
+            Self::EmptyPassphrase => "empty_passphrase",
+            Self::KdfRounds { .. } => "kdf_rounds",
+            Self::CertificateCaKeySmallOrder => "certificate_ca_key_small_order",
+            Self::Ed25519SmallOrder => "ed25519_small_order",
             Self::NovaLeadingWhitespace => "nova_leading_whitespace",
             Self::NovaTabSeparator { .. } => "nova_tab_separator",
             Self::NovaBase64Token => "nova_base64_token",
@@ -608,6 +634,23 @@ impl fmt::Display for Error {
                 f.write_str("microversion must be of the form MAJOR.MINOR (e.g. 2.92) or latest")
             }
             Self::MicroversionUnsupported => f.write_str("microversion is not supported"),
+            Self::UnsupportedCurve { bits } => write!(
+                f,
+                "ECDSA key size of {bits} bits is not offered: use 256, 384 or 521"
+            ),
+            Self::EmptyPassphrase => f.write_str(
+                "passphrase is empty: give a passphrase or write the key unencrypted",
+            ),
+            Self::KdfRounds { rounds, max } => write!(
+                f,
+                "bcrypt-pbkdf rounds must be 1 to {max}, not {rounds}"
+            ),
+            Self::CertificateCaKeySmallOrder => f.write_str(
+                "certificate CA key is a small-order Ed25519 point: anyone can sign for it",
+            ),
+            Self::Ed25519SmallOrder => f.write_str(
+                "Ed25519 key is a small-order point: signatures under it can be forged",
+            ),
             Self::NovaLeadingWhitespace => f.write_str(
                 "whitespace before the key type: nova only reads a key that starts with its type",
             ),

@@ -22,6 +22,15 @@ mod montgomery;
 mod primes;
 mod sieve;
 
+mod ec_key;
+#[cfg(feature = "encryption")]
+mod encrypt;
+pub use ec_key::{GeneratedEcKey, SUPPORTED_ECDSA_BITS, generate_ecdsa, generate_ed25519};
+#[cfg(feature = "getrandom")]
+pub use ec_key::{generate_ecdsa_os, generate_ed25519_os};
+#[cfg(feature = "encryption")]
+pub use encrypt::{DEFAULT_KDF_ROUNDS, MAX_KDF_ROUNDS};
+
 /// Key size used when none is given (Nova's `crypto.generate_key_pair(bits=2048)`).
 pub const DEFAULT_RSA_BITS: usize = 2048;
 
@@ -327,6 +336,24 @@ impl GeneratedKey {
         private_openssh(&self.private, self.public.comment())
     }
 
+    /// The private key as OpenSSH text encrypted with `passphrase`, as `ssh-keygen -N` writes it
+    /// (aes256-ctr, bcrypt-pbkdf with `rounds` rounds over a random salt from `rng`); see
+    /// [`GeneratedEcKey::into_private_openssh_encrypted`].
+    ///
+    /// # Errors
+    /// - [`Error::EmptyPassphrase`], [`Error::KdfRounds`] for a passphrase or round count refused.
+    /// - [`Error::Crypto`] if the RNG or the KDF fails; [`Error::Encoding`] if the encoder does.
+    #[cfg(feature = "encryption")]
+    pub fn into_private_openssh_encrypted<R: rand_core::TryCryptoRng + ?Sized>(
+        self,
+        rng: &mut R,
+        passphrase: &[u8],
+        rounds: u32,
+    ) -> Result<Zeroizing<String>> {
+        let key = openssh_key(&self.private, self.public.comment())?;
+        encrypt::encrypted_openssh(&key, rng, passphrase, rounds)
+    }
+
     /// The private key as PKCS#1 DER, for the API's x509 create (a certificate and a PKCS#12
     /// bundle); in `SecretDocument`'s zeroizing buffer.
     #[cfg(feature = "api")]
@@ -604,7 +631,8 @@ fn mpint(bytes: &[u8]) -> Result<ssh_key::Mpint> {
     ssh_key::Mpint::from_positive_bytes(&buf).map_err(|_| Error::Encoding)
 }
 
-fn private_openssh(v: &RsaValues, comment: &str) -> Result<Zeroizing<String>> {
+/// The key as `ssh_key`'s private key (which zeroizes its secret values on drop).
+fn openssh_key(v: &RsaValues, comment: &str) -> Result<ssh_key::PrivateKey> {
     let public = ssh_key::public::RsaPublicKey {
         e: mpint(&v.e)?,
         n: mpint(&v.n)?,
@@ -619,9 +647,13 @@ fn private_openssh(v: &RsaValues, comment: &str) -> Result<Zeroizing<String>> {
         public,
         private: secret,
     };
-    let key = ssh_key::PrivateKey::new(ssh_key::private::KeypairData::Rsa(keypair), comment)
-        .map_err(|_| Error::Encoding)?;
-    key.to_openssh(ssh_key::LineEnding::LF)
+    ssh_key::PrivateKey::new(ssh_key::private::KeypairData::Rsa(keypair), comment)
+        .map_err(|_| Error::Encoding)
+}
+
+fn private_openssh(v: &RsaValues, comment: &str) -> Result<Zeroizing<String>> {
+    openssh_key(v, comment)?
+        .to_openssh(ssh_key::LineEnding::LF)
         .map_err(|_| Error::Encoding)
 }
 

@@ -142,6 +142,12 @@ pub enum SignatureAlgorithm {
     RsaSha512,
     /// `ssh-rsa` (RSA with SHA-1: legacy, accepted and reported)
     RsaSha1,
+    /// `ssh-dss` (DSA with SHA-1: legacy, accepted and reported)
+    Dsa,
+    /// `sk-ssh-ed25519@openssh.com` (a FIDO security key's Ed25519 signature)
+    SkEd25519,
+    /// `sk-ecdsa-sha2-nistp256@openssh.com` (a FIDO security key's ECDSA P-256 signature)
+    SkEcdsaP256,
 }
 
 impl SignatureAlgorithm {
@@ -156,13 +162,16 @@ impl SignatureAlgorithm {
             Self::RsaSha256 => "rsa-sha2-256",
             Self::RsaSha512 => "rsa-sha2-512",
             Self::RsaSha1 => "ssh-rsa",
+            Self::Dsa => "ssh-dss",
+            Self::SkEd25519 => "sk-ssh-ed25519@openssh.com",
+            Self::SkEcdsaP256 => "sk-ecdsa-sha2-nistp256@openssh.com",
         }
     }
 
-    /// Whether this is a legacy algorithm (SHA-1).
+    /// Whether this is a legacy algorithm (SHA-1: `ssh-rsa`, `ssh-dss`).
     #[must_use]
     pub const fn is_legacy(self) -> bool {
-        matches!(self, Self::RsaSha1)
+        matches!(self, Self::RsaSha1 | Self::Dsa)
     }
 }
 

@@ -18,10 +18,15 @@ pub use crate::fingerprint::{Md5Fingerprint, Sha256Fingerprint};
 #[cfg(feature = "getrandom")]
 #[cfg_attr(docsrs, doc(cfg(feature = "getrandom")))]
 pub use crate::generate::generate_rsa_os;
+#[cfg(feature = "encryption")]
+pub use crate::generate::{DEFAULT_KDF_ROUNDS, MAX_KDF_ROUNDS};
 pub use crate::generate::{
     DEFAULT_RSA_BITS, GeneratedKey, NOVA_COMMENT, PrivateKeyFormat, RSA_PUBLIC_EXPONENT,
     SUPPORTED_RSA_BITS, generate_rsa, generate_rsa_parallel,
 };
+pub use crate::generate::{GeneratedEcKey, SUPPORTED_ECDSA_BITS, generate_ecdsa, generate_ed25519};
+#[cfg(feature = "getrandom")]
+pub use crate::generate::{generate_ecdsa_os, generate_ed25519_os};
 pub use crate::key::{
     CertificateInfo, CertificateType, KeyType, PublicKey, SignatureAlgorithm, Warnings,
 };

@@ -59,6 +59,14 @@ pub fn parse_public_key_with(input: &[u8], policy: &Policy) -> Result<PublicKey>
     }
     let blob = decode_base64(b64, b64_offset)?;
     let parsed = blob::parse_blob(&blob, key_type, is_cert, policy)?;
+    // Nova's loader (pyca/cryptography) does not read a certificate signed by a security-key CA.
+    let sk_ca = parsed
+        .certificate
+        .as_ref()
+        .is_some_and(|c| matches!(c.ca_key_type, KeyType::SkEd25519 | KeyType::SkEcdsaP256));
+    if policy.nova_rules && sk_ca {
+        return Err(Error::NovaKeyType);
+    }
     if policy.nova_rules {
         nova::check(
             text,

@@ -18,6 +18,16 @@ pub const MAX_CERT_PRINCIPALS: usize = 256;
 
 /// What the parser accepts. [`Policy::default`] is the API's policy ([`MAX_PUBLIC_KEY_LEN`]);
 /// [`Policy::inspect`] allows inputs up to [`INSPECT_MAX_LEN`].
+///
+/// Certificates are verified against every CA key type OpenSSH verifies: RSA (`rsa-sha2-256`,
+/// `rsa-sha2-512`, legacy `ssh-rsa`), DSA (legacy `ssh-dss`, flagged like `ssh-rsa`), ECDSA,
+/// Ed25519 and the security-key types `sk-ssh-ed25519@openssh.com` and
+/// `sk-ecdsa-sha2-nistp256@openssh.com` (over `SHA256(application) || flags || counter ||
+/// SHA256(data)`; the flags are not checked, as OpenSSH does not check them on a CA signature).
+/// Stricter than OpenSSH, whatever the policy: CA signatures in canonical encoding only (no
+/// redundant leading zero in ECDSA r and s, Ed25519 S reduced below the group order), and no
+/// small-order Ed25519 CA key (under such a key anyone can sign;
+/// [`Error::CertificateCaKeySmallOrder`](crate::Error::CertificateCaKeySmallOrder)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Policy {
@@ -31,6 +41,12 @@ pub struct Policy {
     pub allow_dsa: bool,
     /// Whether OpenSSH certificates are accepted.
     pub allow_certificates: bool,
+    /// Whether Ed25519 and sk-Ed25519 keys that are small-order points (the all-zero key, the
+    /// identity `01 00..00`, ...) are accepted as keys. OpenSSH accepts them, so the API's policy
+    /// does; signatures under such a key can be forged, so a stricter caller turns this off
+    /// ([`Error::Ed25519SmallOrder`](crate::Error::Ed25519SmallOrder)). As a certificate's CA
+    /// key such a point is refused whatever this says.
+    pub allow_small_order_ed25519: bool,
     /// Whether Nova's own extra refusals apply too ([`Policy::nova`]): the key must also be one
     /// that Nova's loader (pyca/cryptography's `load_ssh_public_key`, then
     /// `public_key.split(' ')[1]`) reads.
@@ -48,6 +64,7 @@ impl Policy {
             max_rsa_bits: MAX_RSA_BITS,
             allow_dsa: true,
             allow_certificates: true,
+            allow_small_order_ed25519: true,
             nova_rules: false,
         }
     }
@@ -102,6 +119,15 @@ impl Policy {
     #[must_use]
     pub const fn with_certificates(mut self, allow: bool) -> Self {
         self.allow_certificates = allow;
+        self
+    }
+}
+
+impl Policy {
+    /// Returns the policy with small-order Ed25519 keys accepted or refused.
+    #[must_use]
+    pub const fn with_small_order_ed25519(mut self, allow: bool) -> Self {
+        self.allow_small_order_ed25519 = allow;
         self
     }
 }

@@ -55,6 +55,11 @@ impl<'a> Reader<'a> {
         }
     }
 
+    pub(crate) fn read_u8(&mut self, field: &'static str) -> Result<u8> {
+        let b = self.take(1, field)?;
+        Ok(b[0])
+    }
+
     pub(crate) fn read_u32(&mut self, field: &'static str) -> Result<u32> {
         let b = self.take(4, field)?;
         Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))

@@ -63,10 +63,16 @@ fn json_output_has_the_documented_fields() {
 }
 
 #[test]
-fn default_is_md5_in_ssh_keygen_shape_with_no_comment() {
+fn default_is_sha256_in_ssh_keygen_shape_with_no_comment() {
     let key = b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFl6u75BTi8xGtSPm1yVJuLE/oMtCOuEMJJnBSuZEdXz";
     let out = keypairs(&["fingerprint"], Some(key));
     assert!(out.status.success());
+    assert_eq!(
+        stdout(&out),
+        "256 SHA256:1KcBG++MOWHm5/5oCDjGDZwK2ijqi4HDUKeZz/gEVz0 no comment (ED25519)\n"
+    );
+    // -E md5 gives the API's (Nova's) form.
+    let out = keypairs(&["fingerprint", "-E", "md5"], Some(key));
     assert_eq!(
         stdout(&out),
         "256 MD5:1a:1d:a7:2c:4c:ff:15:c4:70:13:38:b6:ac:4c:dc:12 no comment (ED25519)\n"

@@ -513,6 +513,7 @@ mod cli {
     fn temp_path(tag: &str) -> std::path::PathBuf {
         let p = std::env::temp_dir().join(format!("keypairs-create-{tag}-{}", std::process::id()));
         let _ = std::fs::remove_file(&p);
+        let _ = std::fs::remove_file(format!("{}.pub", p.display()));
         p
     }
 
@@ -543,6 +544,7 @@ mod cli {
         assert!(String::from_utf8_lossy(&again.stderr).contains("refusing to overwrite"));
         assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
         std::fs::remove_file(&path).unwrap();
+        std::fs::remove_file(format!("{p}.pub")).unwrap();
     }
 
     #[test]
@@ -581,6 +583,7 @@ mod cli {
                 .starts_with("-----BEGIN RSA PRIVATE KEY-----\n")
         );
         std::fs::remove_file(&path).unwrap();
+        std::fs::remove_file(format!("{}.pub", path.display())).unwrap();
     }
 
     #[test]

@@ -358,6 +358,22 @@ fn policy_switches() {
         parse_public_key_with(&dsa.input, &Policy::api().with_dsa(false)),
         Err(Error::DsaNotAllowed)
     );
+    // Small-order Ed25519 keys: accepted as OpenSSH does, refused on request.
+    let zero = data::read("keys/ed25519_zero.pub");
+    assert!(parse_public_key(&zero).is_ok());
+    let strict = Policy::api().with_small_order_ed25519(false);
+    assert_eq!(
+        parse_public_key_with(&zero, &strict),
+        Err(Error::Ed25519SmallOrder)
+    );
+    let identity =
+        b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    assert_eq!(
+        parse_public_key_with(identity, &strict),
+        Err(Error::Ed25519SmallOrder)
+    );
+    let ed = data::read("keys/ed25519.pub");
+    assert!(parse_public_key_with(&ed, &strict).is_ok());
     let rsa1024 = b"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDx8nkQv/zgGgB4rMYmIf+6A4l6Rr+o/6lHBQdW5aYd44bd8JttDCE/F/pNRr0lRE+PiqSPO8nDPHw0010JeMH9gYgnnFlyY3/OcJ02RhIPyyxYpv9FhY+2YiUkpwFOcLImyrxEsYXpD/0d3ac30bNH6Sw9JD9UZHYcpSxsIbECHw== Generated-by-Nova";
     assert!(parse_public_key(rsa1024).is_ok());
     assert_eq!(

@@ -97,25 +97,27 @@ pub(crate) fn read_key_fields<'a>(
                     return Err(Error::DsaValueRange { field });
                 }
             }
-            Ok(KeyFields::Dsa { p })
+            Ok(KeyFields::Dsa { p, q, g, y })
         }
         KeyType::EcdsaP256 | KeyType::EcdsaP384 | KeyType::EcdsaP521 => {
             let point = read_ecdsa(r, key_type)?;
             Ok(KeyFields::Ecdsa { key_type, point })
         }
         KeyType::SkEcdsaP256 => {
-            read_ecdsa(r, key_type)?;
-            read_application(r)?;
-            Ok(KeyFields::Sk)
+            let point = read_ecdsa(r, key_type)?;
+            let application = read_application(r)?;
+            Ok(KeyFields::SkEcdsa { point, application })
         }
         KeyType::Ed25519 => {
             let key = read_ed25519(r)?;
+            check_small_order(key, policy)?;
             Ok(KeyFields::Ed25519 { key })
         }
         KeyType::SkEd25519 => {
-            read_ed25519(r)?;
-            read_application(r)?;
-            Ok(KeyFields::Sk)
+            let key = read_ed25519(r)?;
+            check_small_order(key, policy)?;
+            let application = read_application(r)?;
+            Ok(KeyFields::SkEd25519 { key, application })
         }
         KeyType::MlDsa44Ed25519 => {
             let key = r.read_string("ML-DSA-44/Ed25519 public key")?;
@@ -162,12 +164,18 @@ fn read_ed25519<'a>(r: &mut Reader<'a>) -> Result<&'a [u8]> {
     Ok(key)
 }
 
-fn read_application(r: &mut Reader<'_>) -> Result<()> {
+fn check_small_order(key: &[u8], policy: &Policy) -> Result<()> {
+    if !policy.allow_small_order_ed25519 && signature::is_small_order_ed25519(key) {
+        return Err(Error::Ed25519SmallOrder);
+    }
+    Ok(())
+}
+
+fn read_application<'a>(r: &mut Reader<'a>) -> Result<&'a [u8]> {
     if r.is_empty() {
         return Err(Error::SkApplicationMissing);
     }
-    r.read_cstring("security-key application")?;
-    Ok(())
+    r.read_cstring("security-key application")
 }
 
 /// Field primes, big-endian, for the coordinate range check.
@@ -324,14 +332,17 @@ fn parse_certificate(
     if ca_is_cert {
         return Err(Error::CertificateCaIsCertificate);
     }
-    // The CA signature algorithms OpenSSH parses are Ed25519, ECDSA and RSA ones.
+    // Every CA key type OpenSSH verifies: RSA, DSA, ECDSA, Ed25519 and the security-key ones.
     if !matches!(
         ca_key_type,
         KeyType::Rsa
+            | KeyType::Dsa
             | KeyType::Ed25519
             | KeyType::EcdsaP256
             | KeyType::EcdsaP384
             | KeyType::EcdsaP521
+            | KeyType::SkEd25519
+            | KeyType::SkEcdsaP256
     ) {
         return Err(Error::CertificateCaKeyUnsupported);
     }

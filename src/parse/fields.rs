@@ -8,11 +8,31 @@ use crate::wire::bit_len;
 /// The fields of a plain key, borrowed from the blob.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum KeyFields<'a> {
-    Rsa { e: &'a [u8], n: &'a [u8] },
-    Dsa { p: &'a [u8] },
-    Ecdsa { key_type: KeyType, point: &'a [u8] },
-    Ed25519 { key: &'a [u8] },
-    Sk,
+    Rsa {
+        e: &'a [u8],
+        n: &'a [u8],
+    },
+    Dsa {
+        p: &'a [u8],
+        q: &'a [u8],
+        g: &'a [u8],
+        y: &'a [u8],
+    },
+    Ecdsa {
+        key_type: KeyType,
+        point: &'a [u8],
+    },
+    Ed25519 {
+        key: &'a [u8],
+    },
+    SkEcdsa {
+        point: &'a [u8],
+        application: &'a [u8],
+    },
+    SkEd25519 {
+        key: &'a [u8],
+        application: &'a [u8],
+    },
     MlDsa44Ed25519,
 }
 
@@ -20,13 +40,16 @@ impl KeyFields<'_> {
     pub(crate) fn bits(&self) -> u32 {
         match self {
             Self::Rsa { n, .. } => bit_len(n),
-            Self::Dsa { p } => bit_len(p),
+            Self::Dsa { p, .. } => bit_len(p),
             Self::Ecdsa { key_type, .. } => match key_type {
                 KeyType::EcdsaP384 => 384,
                 KeyType::EcdsaP521 => 521,
                 _ => 256,
             },
-            Self::Ed25519 { .. } | Self::Sk | Self::MlDsa44Ed25519 => 256,
+            Self::Ed25519 { .. }
+            | Self::SkEcdsa { .. }
+            | Self::SkEd25519 { .. }
+            | Self::MlDsa44Ed25519 => 256,
         }
     }
 }

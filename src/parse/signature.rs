@@ -25,23 +25,62 @@ pub(crate) fn verify(
         b"rsa-sha2-256" => SignatureAlgorithm::RsaSha256,
         b"rsa-sha2-512" => SignatureAlgorithm::RsaSha512,
         b"ssh-rsa" => SignatureAlgorithm::RsaSha1,
+        b"ssh-dss" => SignatureAlgorithm::Dsa,
+        b"sk-ssh-ed25519@openssh.com" => SignatureAlgorithm::SkEd25519,
+        b"sk-ecdsa-sha2-nistp256@openssh.com" => SignatureAlgorithm::SkEcdsaP256,
         _ => return Err(Error::CertificateSignatureAlgorithm),
     };
     let sig = r.read_string("signature data")?;
+    // A security key signs `SHA256(application) || flags || counter || SHA256(data)`, and the
+    // signature blob carries the flags byte and the counter after the signature.
+    let sk = if matches!(
+        (ca, alg),
+        (KeyFields::SkEd25519 { .. }, SignatureAlgorithm::SkEd25519)
+            | (KeyFields::SkEcdsa { .. }, SignatureAlgorithm::SkEcdsaP256)
+    ) {
+        Some((
+            r.read_u8("security-key flags")?,
+            r.read_u32("security-key counter")?,
+        ))
+    } else {
+        None
+    };
     if !r.is_empty() {
         return Err(Error::TrailingData {
             remaining: r.remaining(),
         });
     }
-    let ok = match (ca, alg) {
-        (KeyFields::Ed25519 { key }, SignatureAlgorithm::Ed25519) => {
+    let ok = match (ca, alg, sk) {
+        (KeyFields::Ed25519 { key }, SignatureAlgorithm::Ed25519, _) => {
+            check_ed25519_ca(key)?;
             verify_ed25519(key, sig, signed)
+        }
+        (KeyFields::Dsa { p, q, g, y }, SignatureAlgorithm::Dsa, _) => {
+            verify_dsa(p, q, g, y, sig, signed)
+        }
+        (
+            KeyFields::SkEd25519 { key, application },
+            SignatureAlgorithm::SkEd25519,
+            Some((flags, counter)),
+        ) => {
+            check_ed25519_ca(key)?;
+            let message = sk_message(application, flags, counter, signed);
+            verify_ed25519(key, sig, &message)
+        }
+        (
+            KeyFields::SkEcdsa { point, application },
+            SignatureAlgorithm::SkEcdsaP256,
+            Some((flags, counter)),
+        ) => {
+            let message = sk_message(application, flags, counter, signed);
+            verify_ecdsa(KeyType::EcdsaP256, point, sig, &message)?
         }
         (
             KeyFields::Ecdsa { key_type, point },
             SignatureAlgorithm::EcdsaP256
             | SignatureAlgorithm::EcdsaP384
             | SignatureAlgorithm::EcdsaP521,
+            _,
         ) => {
             let matching = matches!(
                 (key_type, alg),
@@ -59,8 +98,18 @@ pub(crate) fn verify(
             SignatureAlgorithm::RsaSha256
             | SignatureAlgorithm::RsaSha512
             | SignatureAlgorithm::RsaSha1,
+            _,
         ) => verify_rsa(e, n, alg, sig, signed),
-        (KeyFields::Rsa { .. } | KeyFields::Ed25519 { .. } | KeyFields::Ecdsa { .. }, _) => {
+        (
+            KeyFields::Rsa { .. }
+            | KeyFields::Dsa { .. }
+            | KeyFields::Ed25519 { .. }
+            | KeyFields::Ecdsa { .. }
+            | KeyFields::SkEd25519 { .. }
+            | KeyFields::SkEcdsa { .. },
+            _,
+            _,
+        ) => {
             return Err(Error::CertificateSignatureAlgorithm);
         }
         _ => return Err(Error::CertificateCaKeyUnsupported),
@@ -70,6 +119,82 @@ pub(crate) fn verify(
     } else {
         Err(Error::CertificateSignatureInvalid)
     }
+}
+
+/// An Ed25519 CA key must not be a small-order point (the identity `01 00..00` among them): for
+/// such a key, R = that point and S = 0 "verify" for every message, and OpenSSH accepts them.
+fn check_ed25519_ca(key: &[u8]) -> Result<()> {
+    if is_small_order_ed25519(key) {
+        return Err(Error::CertificateCaKeySmallOrder);
+    }
+    Ok(())
+}
+
+/// Whether a 32-byte Ed25519 key decodes to a point of order 1, 2, 4 or 8.
+pub(crate) fn is_small_order_ed25519(key: &[u8]) -> bool {
+    <[u8; 32]>::try_from(key)
+        .ok()
+        .and_then(|k| ed25519_dalek::VerifyingKey::from_bytes(&k).ok())
+        .is_some_and(|vk| vk.is_weak())
+}
+
+/// What a FIDO security key signs (OpenSSH's PROTOCOL.u2f):
+/// `SHA256(application) || flags || counter (big-endian) || SHA256(data)`.
+///
+/// The flags are checked as OpenSSH checks them for a CA signature: not at all (user presence
+/// and verification are `sshd`'s checks on a login signature, `no-touch-required` and
+/// `verify-required`; `cert_parse` verifies the CA signature without looking at them).
+fn sk_message(application: &[u8], flags: u8, counter: u32, signed: &[u8]) -> [u8; 69] {
+    let mut m = [0u8; 69];
+    m[..32].copy_from_slice(&sha2::Sha256::digest(application));
+    m[32] = flags;
+    m[33..37].copy_from_slice(&counter.to_be_bytes());
+    m[37..].copy_from_slice(&sha2::Sha256::digest(signed));
+    m
+}
+
+/// DSA (FIPS 186-4 §4.7) with SHA-1 over a 1024-bit p and 160-bit q (the only size OpenSSH and
+/// the parser accept), as OpenSSH's `ssh_dss_verify`: the signature body is exactly 40 bytes,
+/// `r || s`, each 20 bytes big-endian, with `0 < r, s < q`.
+///
+/// Everything is public, so the arithmetic is variable-time, on fixed-size integers.
+fn verify_dsa(p: &[u8], q: &[u8], g: &[u8], y: &[u8], sig: &[u8], signed: &[u8]) -> bool {
+    use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
+    use crypto_bigint::{Odd, U1024};
+    const L: usize = U1024::LIMBS;
+    if sig.len() != 40 {
+        return false;
+    }
+    let (r_bytes, s_bytes) = sig.split_at(20);
+    let digest = sha1::Sha1::digest(signed);
+    let (Some(p), Some(q), Some(g), Some(y), Some(r), Some(s), Some(h)) = (
+        uint_from_be::<L>(p),
+        uint_from_be::<L>(q),
+        uint_from_be::<L>(g),
+        uint_from_be::<L>(y),
+        uint_from_be::<L>(r_bytes),
+        uint_from_be::<L>(s_bytes),
+        uint_from_be::<L>(&digest),
+    ) else {
+        return false;
+    };
+    if r == U1024::ZERO || s == U1024::ZERO || r >= q || s >= q {
+        return false;
+    }
+    let (Some(p_odd), Some(q_odd)) = (Odd::new(p).into_option(), Odd::new(q).into_option()) else {
+        return false;
+    };
+    let mod_p = FixedMontyParams::new_vartime(p_odd);
+    let mod_q = FixedMontyParams::new_vartime(q_odd);
+    // w = s^-1 mod q (q is prime: s^(q-2)); u1 = H(m) w mod q; u2 = r w mod q.
+    let w = FixedMontyForm::new(&s, &mod_q).pow_vartime(&q.wrapping_sub(&U1024::from_u8(2)));
+    let u1 = (FixedMontyForm::new(&h, &mod_q) * w).retrieve();
+    let u2 = (FixedMontyForm::new(&r, &mod_q) * w).retrieve();
+    // v = (g^u1 y^u2 mod p) mod q.
+    let gy = FixedMontyForm::new(&g, &mod_p).pow_vartime(&u1)
+        * FixedMontyForm::new(&y, &mod_p).pow_vartime(&u2);
+    let v = FixedMontyForm::new(&gy.retrieve(), &mod_q).retrieve();
+    v == r
 }
 
 fn verify_ed25519(key: &[u8], sig: &[u8], signed: &[u8]) -> bool {

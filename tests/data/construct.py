@@ -9,7 +9,7 @@ import policy):
   keys/rsa2048_e3.pub, keys/rsa2048_e8589934591.pub      RSA with e = 3 and e = 2^33 - 1
   keys/rsa16384_constructed.pub                          16384-bit modulus (random odd number)
   keys/mldsa44_ed25519.pub                               ssh-mldsa44-ed25519@openssh.com, 1344 random bytes
-  rejected/cert_by_sk_ca-cert.pub                        certificate signed by a security-key CA
+  keys/ed25519-by-sk_ed25519-cert.pub                    certificate signed by a security-key CA
   rejected/rsa512.pub, rsa768.pub, rsa1023.pub           RSA moduli below the policy's 1024 bits
   rejected/rsa16385_constructed.pub                      one bit above 16384 (random odd modulus)
   rejected/dsa_p1024_q256.pub, dsa_p768_q160.pub,
@@ -110,7 +110,7 @@ signed = hashlib.sha256(app).digest() + bytes([flags]) + u32(counter) + hashlib.
 sig = string(SK_ED) + string(ca_secret.sign(signed)) + bytes([flags]) + u32(counter)
 blob = tbs + string(sig)
 Cert(blob)  # parses back
-write("rejected/cert_by_sk_ca-cert.pub", f"{cert_type} {b64(blob)} signed by an sk-ssh-ed25519 CA (constructed)")
+write("keys/ed25519-by-sk_ed25519-cert.pub", f"{cert_type} {b64(blob)} signed by an sk-ssh-ed25519 CA (constructed)")
 # RSA moduli below the minimum (real products of two primes; ssh-keygen 9.2 refuses them too).
 for bits in (512, 768, 1023):
     n = rsa_modulus(bits)

@@ -59,7 +59,7 @@ ca ecdsa 521 ca_ecdsa521
 ca rsa 1024 ca_rsa1024  # small, so that certificates it signs stay below the API's 1024 bytes
 ca rsa 3072 ca_rsa3072
 ca rsa 8192 ca_rsa8192   # exercises the 8192-bit path of the stack RSA verifier (certificate over 1024 bytes)
-ca dsa 1024 ca_dsa      # OpenSSH signs with a DSA CA; the import policy refuses it (rejected/)
+ca dsa 1024 ca_dsa      # OpenSSH signs with a DSA CA (legacy, flagged like ssh-rsa)
 
 # cert OUT SUBJECT CA ARGS...: ssh-keygen -s CA ARGS on keys/SUBJECT.pub -> OUT-cert.pub
 VALIDITY=(-V 20250101000000:20350101000000)
@@ -101,10 +101,10 @@ cert ed25519-256-principals ed25519 ca_ed25519 -n "$(seq -f 'p%03g' -s , 1 256)"
 # puts this blob where a certificate's signature key belongs).
 "$KEYGEN" -q -s ca/ca_ed25519 -I c -n ca -O clear -z 20 ca/ca_ed25519.pub
 
-# Refused by the import policy although OpenSSH accepts it: a DSA CA (signature ssh-dss).
+# A DSA CA (signature ssh-dss): legacy, accepted and flagged as ssh-rsa (SHA-1) is.
 cp keys/ed25519.pub "$tmp/ed25519-by-dsa.pub"
 "$KEYGEN" -q -s ca/ca_dsa -I ed25519-by-dsa -n alice -O clear -z 21 "$tmp/ed25519-by-dsa.pub"
-cp "$tmp/ed25519-by-dsa-cert.pub" rejected/
+cp "$tmp/ed25519-by-dsa-cert.pub" keys/
 
 # ---- other formats of public keys (each must be refused with its own error) -----------------
 "$KEYGEN" -e -f keys/ed25519.pub >formats/ed25519.rfc4716
@@ -160,3 +160,4 @@ EOF
 
 # ---- the case files ------------------------------------------------------------------------------
 python3 make_invalid.py
+python3 make_ca_signatures.py

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use keypairs::api::{self, Context, CreateKeypairRequest, Created, Fault, Microversion};
 
+use crate::common::{fail, with_os_keys, write_private};
 use crate::report::{print_json_line, stdout_failed, write_json, write_json_line};
 
 /// Largest input read from a file or standard input (the API's own bounds are far smaller).
@@ -169,7 +170,7 @@ pub(crate) fn run_create_named(
             let Some(pem) = response.keypair.private_key.take() else {
                 return fail("no private key was generated");
             };
-            if let Err(e) = crate::create::write_private(path, pem.secret_pem().as_bytes()) {
+            if let Err(e) = write_private(path, pem.secret_pem().as_bytes()) {
                 return fail(&format!("cannot write {}: {e}", path.display()));
             }
             let json = serde_json::to_string(&response).unwrap_or_default();
@@ -192,53 +193,9 @@ pub(crate) fn print_fault(fault: &Fault) -> ExitCode {
     ExitCode::from(1)
 }
 
-pub(crate) fn fail(message: &str) -> ExitCode {
-    crate::report::error_line(message);
-    ExitCode::from(1)
-}
-
 /// Reads a file (or standard input for `None` or `-`), exact bytes, up to [`MAX_READ`].
 pub(crate) fn read_bounded(path: Option<&Path>) -> Result<Vec<u8>, String> {
     crate::input::read_all(path, MAX_READ)
         .map(|mut bytes| core::mem::take(&mut *bytes))
         .map_err(|e| e.to_string())
 }
-
-/// Runs `f` with keys generated from the operating system's RNG on `threads` threads (0: one
-/// per core).
-#[cfg(feature = "getrandom")]
-pub(crate) fn with_os_keys<T>(threads: usize, f: impl FnOnce(&mut dyn api::KeySource) -> T) -> T {
-    f(&mut api::Parallel::new(&mut getrandom::SysRng, threads))
-}
-
-/// Without the `getrandom` feature there is no RNG: generation fails (500), imports work.
-#[cfg(not(feature = "getrandom"))]
-pub(crate) fn with_os_keys<T>(threads: usize, f: impl FnOnce(&mut dyn api::KeySource) -> T) -> T {
-    let _ = threads;
-    f(&mut NoRng)
-}
-
-/// An RNG that always fails (builds without the `getrandom` feature).
-#[cfg(not(feature = "getrandom"))]
-#[derive(Debug)]
-pub(crate) struct NoRng;
-
-#[cfg(not(feature = "getrandom"))]
-impl rand_core::TryRng for NoRng {
-    type Error = std::io::Error;
-
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        Err(std::io::Error::other("built without the getrandom feature"))
-    }
-
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        Err(std::io::Error::other("built without the getrandom feature"))
-    }
-
-    fn try_fill_bytes(&mut self, _: &mut [u8]) -> Result<(), Self::Error> {
-        Err(std::io::Error::other("built without the getrandom feature"))
-    }
-}
-
-#[cfg(not(feature = "getrandom"))]
-impl rand_core::TryCryptoRng for NoRng {}

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use keypairs::api::{self, Context, CreateKeypairRequest, Fault, KeypairType};
 
-use crate::api::{ApiOpts, fail, print_created, print_fault, read_bounded, with_os_keys};
+use crate::api::{ApiOpts, print_created, print_fault, read_bounded};
+use crate::common::{fail, with_os_keys};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum TypeArg {

@@ -1,6 +1,7 @@
 //! `keypairs`: the crate's command-line tool.
 
 mod api;
+mod common;
 mod create;
 mod fingerprint;
 mod import;

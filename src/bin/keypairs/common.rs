@@ -1,0 +1,71 @@
+//! What the subcommands share: the error exit, the private-key file writer and the OS key source.
+//! Every subcommand module imports from here; nothing here imports a subcommand.
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::ExitCode;
+
+use keypairs::api;
+
+/// Prints `keypairs: MESSAGE` on standard error (bounded and escaped); exit 1.
+pub(crate) fn fail(message: &str) -> ExitCode {
+    crate::report::error_line(message);
+    ExitCode::from(1)
+}
+
+/// Writes the private key to a new file only its owner can read; on failure nothing is left.
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    let result = file.write_all(bytes).and_then(|()| file.sync_all());
+    if result.is_err() {
+        drop(file);
+        let _ = std::fs::remove_file(path);
+    }
+    result
+}
+
+/// Runs `f` with keys generated from the operating system's RNG on `threads` threads (0: one
+/// per core).
+#[cfg(feature = "getrandom")]
+pub(crate) fn with_os_keys<T>(threads: usize, f: impl FnOnce(&mut dyn api::KeySource) -> T) -> T {
+    f(&mut api::Parallel::new(&mut getrandom::SysRng, threads))
+}
+
+/// Without the `getrandom` feature there is no RNG: generation fails (500), imports work.
+#[cfg(not(feature = "getrandom"))]
+pub(crate) fn with_os_keys<T>(threads: usize, f: impl FnOnce(&mut dyn api::KeySource) -> T) -> T {
+    let _ = threads;
+    f(&mut NoRng)
+}
+
+/// An RNG that always fails (builds without the `getrandom` feature).
+#[cfg(not(feature = "getrandom"))]
+#[derive(Debug)]
+pub(crate) struct NoRng;
+
+#[cfg(not(feature = "getrandom"))]
+impl rand_core::TryRng for NoRng {
+    type Error = std::io::Error;
+
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        Err(std::io::Error::other("built without the getrandom feature"))
+    }
+
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        Err(std::io::Error::other("built without the getrandom feature"))
+    }
+
+    fn try_fill_bytes(&mut self, _: &mut [u8]) -> Result<(), Self::Error> {
+        Err(std::io::Error::other("built without the getrandom feature"))
+    }
+}
+
+#[cfg(not(feature = "getrandom"))]
+impl rand_core::TryCryptoRng for NoRng {}
