@@ -89,8 +89,12 @@ struct Recorder;
 // allows.
 unsafe impl GlobalAlloc for Recorder {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded as is.
-        unsafe { System.alloc(layout) }
+        // Every block starts zeroed, so a hit is always a byte that the recorded path itself
+        // wrote into a block and freed unwiped. Without it, a block that the path allocates but
+        // only partly writes (a hash table's empty buckets) can show stale bytes from before the
+        // path, and the hit would name the wrong code.
+        // SAFETY: forwarded (as alloc_zeroed, which satisfies alloc's contract).
+        unsafe { System.alloc_zeroed(layout) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
@@ -109,8 +113,8 @@ unsafe impl GlobalAlloc for Recorder {
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: `new_size` with `layout`'s alignment is valid (the caller's contract).
         let new_layout = unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
-        // SAFETY: forwarded.
-        let new = unsafe { System.alloc(new_layout) };
+        // SAFETY: forwarded (zeroed, as in `alloc`).
+        let new = unsafe { System.alloc_zeroed(new_layout) };
         if !new.is_null() {
             // SAFETY: both blocks are live and distinct; the old one is the caller's until freed.
             unsafe {
