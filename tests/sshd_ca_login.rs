@@ -10,6 +10,9 @@
 //! Needs `sshd`, `ssh` and `ssh-keygen`: reported as ignored without them, a failure in CI.
 #![allow(clippy::unwrap_used, clippy::panic, reason = "test code")]
 
+#[path = "support/tools.rs"]
+mod tools;
+
 use std::fs;
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::os::unix::fs::PermissionsExt as _;
@@ -25,32 +28,12 @@ use sha2::Digest as _;
 
 const SSHD: &str = "/usr/sbin/sshd";
 
-/// The external tools that cannot be started here.
-fn missing_tools() -> Vec<&'static str> {
-    [SSHD, "ssh", "ssh-keygen"]
-        .into_iter()
-        .filter(|tool| {
-            Command::new(tool)
-                .arg("-V")
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_err()
-        })
-        .collect()
-}
-
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false")
-}
-
 /// Its own harness (`libtest-mimic`, as tests/sshd_login.rs): without sshd, ssh or ssh-keygen the
 /// test is reported as ignored (never as passed); with `CI` set it always runs.
 fn main() {
     let args = libtest_mimic::Arguments::from_args();
-    let missing = missing_tools();
-    let ignored = !missing.is_empty() && !in_ci();
+    let missing = tools::missing_tools(&[SSHD, "ssh", "ssh-keygen"]);
+    let ignored = !missing.is_empty() && !tools::in_ci();
     if ignored {
         eprintln!("sshd CA login test ignored: {missing:?} not found");
     }

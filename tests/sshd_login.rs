@@ -10,6 +10,9 @@
 //! whether a test is ignored.
 #![allow(clippy::unwrap_used, clippy::panic, reason = "test code")]
 
+#[path = "support/tools.rs"]
+mod tools;
+
 use std::fs;
 use std::io::Read as _;
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
@@ -23,6 +26,7 @@ use keypairs::{GeneratedKey, PrivateKeyFormat, generate_rsa};
 use libtest_mimic::{Arguments, Trial};
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng as _;
+use tools::in_ci;
 
 /// The sshd binary: `/usr/sbin/sshd`, or `$KEYPAIRS_TEST_SSHD` (another build, or a path that does
 /// not exist to see the tests reported as ignored).
@@ -30,24 +34,9 @@ fn sshd() -> String {
     std::env::var("KEYPAIRS_TEST_SSHD").unwrap_or_else(|_| "/usr/sbin/sshd".to_owned())
 }
 
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false")
-}
-
 /// The external tools that cannot be started here.
 fn missing_tools() -> Vec<String> {
-    [sshd(), "ssh".to_owned(), "ssh-keygen".to_owned()]
-        .into_iter()
-        .filter(|tool| {
-            Command::new(tool)
-                .arg("-V")
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_err()
-        })
-        .collect()
+    tools::missing_tools(&[&sshd(), "ssh", "ssh-keygen"])
 }
 
 /// A private temporary directory, removed on drop.

@@ -15,13 +15,21 @@ pub(crate) fn fail(message: &str) -> ExitCode {
 
 /// Writes the private key to a new file only its owner can read; on failure nothing is left.
 pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_new(path, bytes, 0o600)
+}
+
+/// Writes `bytes` to a new file (never over an existing one) with `mode` on Unix, synced to
+/// disk; on failure nothing is left.
+pub(crate) fn write_new(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt as _;
-        options.mode(0o600);
+        options.mode(mode);
     }
+    #[cfg(not(unix))]
+    let _ = mode;
     let mut file = options.open(path)?;
     let result = file.write_all(bytes).and_then(|()| file.sync_all());
     if result.is_err() {

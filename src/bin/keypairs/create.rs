@@ -217,20 +217,7 @@ fn write_key_files(path: &Path, private: &[u8], public_line: &str) -> Result<(),
 }
 
 fn write_public(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.mode(0o644);
-    }
-    let mut file = options.open(path)?;
-    let result = file.write_all(bytes).and_then(|()| file.sync_all());
-    if result.is_err() {
-        drop(file);
-        let _ = std::fs::remove_file(path);
-    }
-    result
+    crate::common::write_new(path, bytes, 0o644)
 }
 
 /// The passphrase from --passphrase-file (its first line) or --passphrase-env, in a zeroizing
