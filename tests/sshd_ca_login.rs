@@ -13,26 +13,25 @@
 #[path = "support/tools.rs"]
 mod tools;
 
+#[path = "support/sshd.rs"]
+mod sshd;
+
 use std::fs;
-use std::net::{Ipv4Addr, TcpListener, TcpStream};
-use std::os::unix::fs::PermissionsExt as _;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::process::Command;
 
 use base64::Engine as _;
 use keypairs::{Policy, SignatureAlgorithm, parse_public_key_with};
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng as _;
 use sha2::Digest as _;
-
-const SSHD: &str = "/usr/sbin/sshd";
+use sshd::{Sshd, TempDir, current_user, ssh, start_sshd, write_private};
 
 /// Its own harness (`libtest-mimic`, as tests/sshd_login.rs): without sshd, ssh or ssh-keygen the
 /// test is reported as ignored (never as passed); with `CI` set it always runs.
 fn main() {
     let args = libtest_mimic::Arguments::from_args();
-    let missing = tools::missing_tools(&[SSHD, "ssh", "ssh-keygen"]);
+    let missing = sshd::missing_tools();
     let ignored = !missing.is_empty() && !tools::in_ci();
     if ignored {
         eprintln!("sshd CA login test ignored: {missing:?} not found");
@@ -48,152 +47,10 @@ fn main() {
     libtest_mimic::run(&args, vec![trial]).exit();
 }
 
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Self {
-        let dir = std::env::temp_dir().join(format!("keypairs-sshd-ca-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir(&dir).unwrap();
-        fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
-        Self(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
-
-struct Sshd {
-    child: Child,
-    port: u16,
-    log: PathBuf,
-}
-
-impl Drop for Sshd {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn write_private(path: &Path, text: &str) {
-    fs::write(path, text).unwrap();
-    fs::set_permissions(path, fs::Permissions::from_mode(0o600)).unwrap();
-}
-
-fn current_user() -> String {
-    let out = Command::new("id").arg("-un").output().unwrap();
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
-
-fn start_sshd(dir: &TempDir, user: &str, trusted_cas: &str) -> Sshd {
-    let host_key = dir.path("host_ed25519");
-    let out = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
-        .arg(&host_key)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let cas = dir.path("trusted_cas");
-    fs::write(&cas, trusted_cas).unwrap();
-    let privsep = Path::new("/run/sshd");
-    if !privsep.exists() && user == "root" {
-        let _ = fs::create_dir_all(privsep);
-        let _ = fs::set_permissions(privsep, fs::Permissions::from_mode(0o755));
-    }
-    for _attempt in 0..5 {
-        let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let config = dir.path("sshd_config");
-        fs::write(
-            &config,
-            format!(
-                "ListenAddress 127.0.0.1\nPort {port}\nHostKey {}\nPidFile none\n\
-                 AuthorizedKeysFile none\nTrustedUserCAKeys {}\nStrictModes no\nUsePAM no\n\
-                 PermitRootLogin yes\nAllowUsers {user}\nPubkeyAuthentication yes\n\
-                 PasswordAuthentication no\nKbdInteractiveAuthentication no\n\
-                 AuthenticationMethods publickey\nPrintMotd no\nLogLevel VERBOSE\n",
-                host_key.display(),
-                cas.display()
-            ),
-        )
-        .unwrap();
-        let log = dir.path(&format!("sshd-{port}.log"));
-        let child = Command::new(SSHD)
-            .args(["-D", "-e", "-f"])
-            .arg(&config)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::from(fs::File::create(&log).unwrap()))
-            .spawn()
-            .unwrap();
-        let mut sshd = Sshd { child, port, log };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_ok() {
-                return sshd;
-            }
-            if sshd.child.try_wait().unwrap().is_some() {
-                break;
-            }
-            assert!(Instant::now() < deadline, "sshd did not listen within 10 s");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-    panic!("could not start sshd on a free port");
-}
-
-/// `ssh -i KEY -o CertificateFile=CERT user@127.0.0.1 echo MARKER`, at most 30 s.
+/// `ssh -i KEY -o CertificateFile=CERT user@127.0.0.1 echo MARKER`: whether it logged in.
 fn login(sshd: &Sshd, user: &str, key: &Path, cert: &Path, marker: &str) -> bool {
-    let mut child = Command::new("ssh")
-        .args(["-F", "/dev/null", "-i"])
-        .arg(key)
-        .arg("-o")
-        .arg(format!("CertificateFile={}", cert.display()))
-        .args([
-            "-o",
-            "BatchMode=yes",
-            "-o",
-            "IdentitiesOnly=yes",
-            "-o",
-            "IdentityAgent=none",
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "LogLevel=ERROR",
-            "-o",
-            "ConnectTimeout=10",
-            "-p",
-        ])
-        .arg(sshd.port.to_string())
-        .arg(format!("{user}@127.0.0.1"))
-        .arg(format!("echo {marker}"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let out: Output = child.wait_with_output().unwrap();
+    let certificate = format!("CertificateFile={}", cert.display());
+    let out = ssh(sshd, user, key, &[certificate], &format!("echo {marker}"));
     out.status.success() && String::from_utf8_lossy(&out.stdout).trim_end() == marker
 }
 
@@ -340,7 +197,7 @@ fn finish(mut tbs: Vec<u8>, sig_blob: &[u8], ca_blob: &[u8]) -> (String, String)
 }
 
 fn sshd_accepts_logins_with_certificates_from_sk_cas_and_the_crate_agrees() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("ca");
     let user = current_user();
     let ed = keypairs::generate_ed25519(&mut ChaCha20Rng::from_seed([1; 32]), "u1").unwrap();
     let ec = keypairs::generate_ecdsa(&mut ChaCha20Rng::from_seed([2; 32]), 384, "u2").unwrap();
@@ -391,12 +248,21 @@ fn sshd_accepts_logins_with_certificates_from_sk_cas_and_the_crate_agrees() {
         "certificate_ca_key_small_order"
     );
 
+    let cas = dir.path("trusted_cas");
+    fs::write(
+        &cas,
+        format!(
+            "{ca_ed}\n{ca_ec}\n{}\n{ca_identity}\n",
+            ca_dsa_line.trim_end()
+        ),
+    )
+    .unwrap();
     let sshd = start_sshd(
         &dir,
         &user,
         &format!(
-            "{ca_ed}\n{ca_ec}\n{}\n{ca_identity}\n",
-            ca_dsa_line.trim_end()
+            "AuthorizedKeysFile none\nTrustedUserCAKeys {}",
+            cas.display()
         ),
     );
     let cases = [
@@ -434,7 +300,7 @@ fn sshd_accepts_logins_with_certificates_from_sk_cas_and_the_crate_agrees() {
             ok,
             expected,
             "{what}: sshd said {ok}\nsshd log:\n{}",
-            fs::read_to_string(&sshd.log).unwrap_or_default()
+            sshd.log()
         );
     }
 }
