@@ -2,9 +2,13 @@
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "test code")]
 
-use std::io::Write as _;
+#[path = "support/cli.rs"]
+mod cli;
+
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
+
+use cli::{keypairs, stderr};
 
 use serde_json::{Value, json};
 
@@ -14,31 +18,10 @@ const SEED_USER: &str = "f882feb345064e7d9392440a0f397c25";
 const ED25519: &str =
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFl6u75BTi8xGtSPm1yVJuLE/oMtCOuEMJJnBSuZEdXz";
 
-fn keypairs(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_keypairs"))
-        .args(args)
-        .env_remove("OS_USER_ID")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run keypairs");
-    {
-        let mut pipe = child.stdin.take().unwrap();
-        // The command may exit before reading everything (a refused body); that is fine.
-        let _ = pipe.write_all(stdin);
-    }
-    child.wait_with_output().unwrap()
-}
-
 fn json_out(o: &Output) -> Value {
     let text = String::from_utf8(o.stdout.clone()).unwrap();
     assert_eq!(text.lines().count(), 1, "one line of JSON: {text:?}");
     serde_json::from_str(&text).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
 }
 
 /// A file in a fresh temporary directory, removed with it.

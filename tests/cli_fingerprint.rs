@@ -4,29 +4,12 @@
 #[path = "support/data.rs"]
 mod data;
 
-use std::io::Write as _;
-use std::process::{Command, Output, Stdio};
+#[path = "support/cli.rs"]
+mod cli;
 
-fn keypairs(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_keypairs"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run keypairs");
-    {
-        let mut pipe = child.stdin.take().unwrap();
-        if let Some(input) = stdin {
-            pipe.write_all(input).unwrap();
-        }
-    }
-    child.wait_with_output().unwrap()
-}
+use std::process::Command;
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
+use cli::{keypairs, stdout};
 
 #[test]
 fn matches_the_committed_ssh_keygen_lines() {
@@ -38,7 +21,7 @@ fn matches_the_committed_ssh_keygen_lines() {
             "sha256"
         };
         let path = dir.join(&file);
-        let out = keypairs(&["fingerprint", "-E", hash, path.to_str().unwrap()], None);
+        let out = keypairs(&["fingerprint", "-E", hash, path.to_str().unwrap()], b"");
         assert!(
             out.status.success(),
             "{file}: {}",
@@ -51,7 +34,7 @@ fn matches_the_committed_ssh_keygen_lines() {
 #[test]
 fn json_output_has_the_documented_fields() {
     let key = b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFl6u75BTi8xGtSPm1yVJuLE/oMtCOuEMJJnBSuZEdXz me@host\n";
-    let out = keypairs(&["fingerprint", "--json", "-"], Some(key));
+    let out = keypairs(&["fingerprint", "--json", "-"], key);
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(v["type"], "ssh-ed25519");
@@ -65,14 +48,14 @@ fn json_output_has_the_documented_fields() {
 #[test]
 fn default_is_sha256_in_ssh_keygen_shape_with_no_comment() {
     let key = b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFl6u75BTi8xGtSPm1yVJuLE/oMtCOuEMJJnBSuZEdXz";
-    let out = keypairs(&["fingerprint"], Some(key));
+    let out = keypairs(&["fingerprint"], key);
     assert!(out.status.success());
     assert_eq!(
         stdout(&out),
         "256 SHA256:1KcBG++MOWHm5/5oCDjGDZwK2ijqi4HDUKeZz/gEVz0 no comment (ED25519)\n"
     );
     // -E md5 gives the API's (Nova's) form.
-    let out = keypairs(&["fingerprint", "-E", "md5"], Some(key));
+    let out = keypairs(&["fingerprint", "-E", "md5"], key);
     assert_eq!(
         stdout(&out),
         "256 MD5:1a:1d:a7:2c:4c:ff:15:c4:70:13:38:b6:ac:4c:dc:12 no comment (ED25519)\n"
@@ -81,14 +64,14 @@ fn default_is_sha256_in_ssh_keygen_shape_with_no_comment() {
 
 #[test]
 fn invalid_key_exits_1_with_one_line() {
-    let out = keypairs(&["fingerprint"], Some(b"ssh-rsa AAAA*AAA secret-comment"));
+    let out = keypairs(&["fingerprint"], b"ssh-rsa AAAA*AAA secret-comment");
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(!err.contains("secret-comment"));
     assert!(out.stdout.is_empty());
 
-    let out = keypairs(&["fingerprint", "--json"], Some(b"ssh-rsa AAAA*AAA"));
+    let out = keypairs(&["fingerprint", "--json"], b"ssh-rsa AAAA*AAA");
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(v["error"]["kind"], "invalid_base64");
@@ -97,9 +80,9 @@ fn invalid_key_exits_1_with_one_line() {
 
 #[test]
 fn usage_errors_exit_2() {
-    let out = keypairs(&["fingerprint", "-E", "sha1"], None);
+    let out = keypairs(&["fingerprint", "-E", "sha1"], b"");
     assert_eq!(out.status.code(), Some(2));
-    let out = keypairs(&["fingerprint", "--no-such-flag"], None);
+    let out = keypairs(&["fingerprint", "--no-such-flag"], b"");
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -107,7 +90,7 @@ fn usage_errors_exit_2() {
 fn big_keys_are_inspected_with_the_larger_bound() {
     // Every key file (8192-bit RSA and ML-DSA hybrids are over 1024 bytes) is accepted.
     for path in data::key_files() {
-        let out = keypairs(&["fingerprint", path.to_str().unwrap()], None);
+        let out = keypairs(&["fingerprint", path.to_str().unwrap()], b"");
         assert!(
             out.status.success(),
             "{}: {}",
@@ -116,7 +99,7 @@ fn big_keys_are_inspected_with_the_larger_bound() {
         );
     }
     let huge = vec![b'A'; 20_000];
-    let out = keypairs(&["fingerprint"], Some(&huge));
+    let out = keypairs(&["fingerprint"], &huge);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("limit is 16384 bytes"));
 }
@@ -128,7 +111,7 @@ fn each_line_reports_bad_lines_by_number() {
         \n\
         ssh-rsa AAAA\n\
         ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBG1r4wzPTIjSo78POCq+u/czb8gYK0KvqlmCvcRPrnDWxgLw7y6BX51tuYREz7iLRCP7BwUt8R+ZWzFZDeOLIWU= two\n";
-    let out = keypairs(&["fingerprint", "--each-line"], Some(file.as_bytes()));
+    let out = keypairs(&["fingerprint", "--each-line"], file.as_bytes());
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     assert_eq!(text.lines().count(), 2, "{text}");
@@ -136,10 +119,7 @@ fn each_line_reports_bad_lines_by_number() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.starts_with("keypairs: line 4: "), "{err}");
 
-    let out = keypairs(
-        &["fingerprint", "--each-line", "--json"],
-        Some(file.as_bytes()),
-    );
+    let out = keypairs(&["fingerprint", "--each-line", "--json"], file.as_bytes());
     let lines: Vec<serde_json::Value> = stdout(&out)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -171,7 +151,7 @@ fn live_ssh_keygen_agrees() {
             assert!(p.contains("mldsa"), "ssh-keygen refused {p}");
             continue;
         }
-        let ours = keypairs(&["fingerprint", "-E", "md5", p], None);
+        let ours = keypairs(&["fingerprint", "-E", "md5", p], b"");
         assert_eq!(
             stdout(&ours),
             String::from_utf8(keygen.stdout).unwrap(),

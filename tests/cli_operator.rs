@@ -3,15 +3,16 @@
 //! known_hosts and private key files.
 #![allow(clippy::unwrap_used, clippy::panic, reason = "test code")]
 
+#[path = "support/cli.rs"]
+mod cli;
+
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// `keypairs ARGS` with an empty standard input.
 fn keypairs(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_keypairs"))
-        .args(args)
-        .output()
-        .unwrap()
+    cli::keypairs(args, b"")
 }
 
 fn keygen(args: &[&str]) -> Output {

@@ -3,34 +3,14 @@
 //! error or a closed pipe on standard output ends the run quietly (exit 1, no panic).
 #![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
 
+#[path = "support/cli.rs"]
+mod cli;
+
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_keypairs");
-
-fn keypairs(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run keypairs");
-    {
-        let mut pipe = child.stdin.take().unwrap();
-        let _ = pipe.write_all(stdin);
-    }
-    child.wait_with_output().unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
+use cli::{BIN, keypairs, stderr, stdout};
 
 /// A fresh directory under the target directory, for this test's files.
 fn scratch(name: &str) -> PathBuf {
