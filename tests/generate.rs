@@ -268,16 +268,18 @@ fn failing_rng_is_an_error() {
 
 // ----- against real tools: ssh-keygen, openssl, Python cryptography ---------------------------
 
+#[path = "support/keyfile.rs"]
+mod keyfile;
+
+#[path = "support/tools.rs"]
+mod support_tools;
+
 mod tools {
     use super::*;
+    use crate::keyfile::KeyFile;
+    use crate::support_tools::in_ci;
     use std::io::Write as _;
-    use std::os::unix::fs::PermissionsExt as _;
-    use std::path::PathBuf;
     use std::process::{Command, Stdio};
-
-    fn in_ci() -> bool {
-        std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false")
-    }
 
     /// Runs a tool; `None` (with a skip notice) if it is not installed, a failure in CI.
     fn run(program: &str, args: &[&str], stdin: &[u8]) -> Option<std::process::Output> {
@@ -307,33 +309,6 @@ mod tools {
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8(out.stdout.clone()).unwrap()
-    }
-
-    /// A private file (mode 0600, as ssh-keygen insists) removed on drop.
-    struct KeyFile(PathBuf);
-
-    impl KeyFile {
-        fn new(tag: &str, text: &str) -> Self {
-            let path = std::env::temp_dir().join(format!(
-                "keypairs-gen-{tag}-{}-{:?}",
-                std::process::id(),
-                std::thread::current().id()
-            ));
-            let _ = std::fs::remove_file(&path);
-            std::fs::write(&path, text).unwrap();
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
-            Self(path)
-        }
-
-        fn path(&self) -> &str {
-            self.0.to_str().unwrap()
-        }
-    }
-
-    impl Drop for KeyFile {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_file(&self.0);
-        }
     }
 
     fn without_comment(line: &str) -> &str {

@@ -2,9 +2,12 @@
 //! `ssh-keygen` (reads them back, fingerprints them, refuses a wrong passphrase) and `openssl`.
 #![allow(clippy::unwrap_used, clippy::panic, reason = "test code")]
 
-use std::os::unix::fs::PermissionsExt as _;
-use std::path::PathBuf;
+#[path = "support/keyfile.rs"]
+mod keyfile;
+
 use std::process::{Command, Output};
+
+use keyfile::KeyFile;
 
 use keypairs::{
     Error, GeneratedEcKey, KeyType, generate_ecdsa, generate_ed25519, parse_public_key,
@@ -16,33 +19,6 @@ fn seeded(n: u8) -> ChaCha8Rng {
     let mut seed = *b"keypairs operator keys seed 0000";
     seed[31] = n;
     ChaCha8Rng::from_seed(seed)
-}
-
-/// A private file (mode 0600, as ssh-keygen insists) removed on drop.
-struct KeyFile(PathBuf);
-
-impl KeyFile {
-    fn new(tag: &str, text: &str) -> Self {
-        let path = std::env::temp_dir().join(format!(
-            "keypairs-op-{tag}-{}-{:?}",
-            std::process::id(),
-            std::thread::current().id()
-        ));
-        let _ = std::fs::remove_file(&path);
-        std::fs::write(&path, text).unwrap();
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
-        Self(path)
-    }
-
-    fn path(&self) -> &str {
-        self.0.to_str().unwrap()
-    }
-}
-
-impl Drop for KeyFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
 }
 
 fn run(program: &str, args: &[&str]) -> Output {

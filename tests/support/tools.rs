@@ -1,5 +1,6 @@
 //! External tools a test talks to (sshd, ssh, ssh-keygen): which are missing, and whether a
 //! missing one makes the test ignored (a developer machine) or failed (CI).
+#![allow(dead_code, reason = "each test binary uses a part of it")]
 
 use std::process::{Command, Stdio};
 
