@@ -688,6 +688,36 @@ mod tests {
         keys
     }
 
+    #[test]
+    #[ignore = "timing, by hand"]
+    fn time_parts() {
+        fn part<const L: usize>() {
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+            let seeds = [
+                stream_seed(&mut rng).unwrap(),
+                stream_seed(&mut rng).unwrap(),
+            ];
+            let t = std::time::Instant::now();
+            let primes = primes::find_primes::<L>(&seeds, 65537, 1).unwrap();
+            let search = t.elapsed();
+            let t = std::time::Instant::now();
+            for _ in 0..10 {
+                std::hint::black_box(rsa_values(&primes[0], &primes[1], 65537).unwrap());
+            }
+            let values = t.elapsed() / 10;
+            let t = std::time::Instant::now();
+            for _ in 0..10 {
+                let v = rsa_values(&primes[0], &primes[1], 65537).unwrap();
+                std::hint::black_box(finish(v, "").unwrap());
+            }
+            let fin = t.elapsed() / 10;
+            eprintln!("L={L}: search {search:?}, rsa_values {values:?}, finish {fin:?}");
+        }
+        part::<16>();
+        part::<24>();
+        part::<32>();
+    }
+
     /// The values computed here are `rsa`'s (`from_p_q`), and the PEM written from them is
     /// `rsa`'s own encoding, byte for byte.
     #[test]

@@ -57,8 +57,12 @@ const fn sbb(a: u64, b: u64, borrow: u64) -> (u64, u64) {
 /// `a + b * c + carry` as (low, high); never overflows.
 #[inline(always)]
 const fn mac(a: u64, b: u64, c: u64, carry: u64) -> (u64, u64) {
-    let s = a as u128 + (b as u128) * (c as u128) + carry as u128;
-    (s as u64, (s >> 64) as u64)
+    // Written as two single-word additions into the product's high word (which cannot
+    // overflow: (2^64 - 1)^2 + 2 (2^64 - 1) < 2^128), so that it compiles to add/adc pairs.
+    let p = (b as u128) * (c as u128);
+    let (lo, c1) = (p as u64).overflowing_add(a);
+    let (lo, c2) = lo.overflowing_add(carry);
+    (lo, ((p >> 64) as u64) + c1 as u64 + c2 as u64)
 }
 
 /// `out = a - b`, returns the borrow.
@@ -147,6 +151,24 @@ impl<const L: usize> Drop for Limbs<L> {
 
 impl<const L: usize> ZeroizeOnDrop for Limbs<L> {}
 
+/// A double-width number of `2 L` limbs (`L <= 32`; the array has room for the largest), whose
+/// used part is zeroed when made and zeroized on drop.
+pub(crate) struct Wide<const L: usize>([u64; 64]);
+
+impl<const L: usize> Wide<L> {
+    const fn new() -> Self {
+        Self([0; 64])
+    }
+}
+
+impl<const L: usize> Drop for Wide<L> {
+    fn drop(&mut self) {
+        if let Some(used) = self.0.get_mut(..2 * L) {
+            used.zeroize();
+        }
+    }
+}
+
 /// An odd modulus with its top bit set, ready for Montgomery arithmetic (`R = 2^(64 L)`).
 pub(crate) struct Modulus<const L: usize> {
     m: [u64; L],
@@ -230,6 +252,116 @@ impl<const L: usize> Modulus<L> {
         sub_if(t, m, hi | (borrow ^ 1));
     }
 
+    /// `out = a a R^-1 mod m`, for `a < m` (`L` even): the square as a double-width product
+    /// (each cross product once, then doubled, plus the diagonal), then the Montgomery
+    /// reduction (SOS order, [`Modulus::redc`]). The cross products take two rows at a time (two
+    /// independent carry chains). About 3/4 of the word products of [`Modulus::mul`].
+    #[inline]
+    pub(crate) fn sqr(&self, out: &mut [u64; L], a: &[u64; L]) {
+        const { assert!(L & 3 == 0 && L <= 32, "L is a multiple of 4, at most 32") };
+        let mut wide = Wide::<L>::new();
+        let t = &mut wide.0;
+        // Cross products a_i a_j (i < j): rows i and i + 1 together.
+        let mut i = 0;
+        while i + 2 < L {
+            let (ai, bi) = (a[i], a[i + 1]);
+            let (x, mut ca) = mac(t[2 * i + 1], ai, bi, 0);
+            t[2 * i + 1] = x;
+            (t[2 * i + 2], ca) = mac(t[2 * i + 2], ai, a[i + 2], ca);
+            let mut cb = 0;
+            for k in 2 * i + 3..i + L {
+                let x;
+                (x, ca) = mac(t[k], ai, a[k - i], ca);
+                (t[k], cb) = mac(x, bi, a[k - i - 1], cb);
+            }
+            (t[i + L], t[i + L + 1]) = mac(ca, bi, a[L - 1], cb);
+            i += 2;
+        }
+        if L >= 2 {
+            // Row L - 2 holds one product; row L - 1 none.
+            (t[2 * L - 3], t[2 * L - 2]) = mac(t[2 * L - 3], a[L - 2], a[L - 1], 0);
+        }
+        // Doubled, plus the squares on the diagonal.
+        let mut top = 0;
+        for x in t[..2 * L].iter_mut() {
+            let next = *x >> 63;
+            *x = (*x << 1) | top;
+            top = next;
+        }
+        let mut c = 0;
+        for (pair, ai) in t[..2 * L].chunks_exact_mut(2).zip(a) {
+            let sq = u128::from(*ai) * u128::from(*ai);
+            (pair[0], c) = adc(pair[0], sq as u64, c);
+            (pair[1], c) = adc(pair[1], (sq >> 64) as u64, c);
+        }
+        self.redc(out, &mut wide);
+    }
+
+    /// `out = t R^-1 mod m` for a double-width `t < m R` (in `t[..2 L]`, `L` a multiple of 4):
+    /// the Montgomery reduction (SOS order), four words at a time, so that four independent
+    /// carry chains keep the multiplier busy. `hi` is the carry into the word above the four
+    /// rows' span; the result is below 2m before the final masked subtraction.
+    #[inline(always)]
+    fn redc(&self, out: &mut [u64; L], wide: &mut Wide<L>) {
+        let m = &self.m;
+        let k = self.m0inv;
+        let t = &mut wide.0;
+        let mut hi = 0;
+        let mut i = 0;
+        while i + 3 < L {
+            let qa = t[i].wrapping_mul(k);
+            let (_, mut ca) = mac(t[i], qa, m[0], 0);
+            let (x, c) = mac(t[i + 1], qa, m[1], ca);
+            ca = c;
+            let qb = x.wrapping_mul(k);
+            let (_, mut cb) = mac(x, qb, m[0], 0);
+            let (x, c) = mac(t[i + 2], qa, m[2], ca);
+            ca = c;
+            let (x, c) = mac(x, qb, m[1], cb);
+            cb = c;
+            let qc = x.wrapping_mul(k);
+            let (_, mut cc) = mac(x, qc, m[0], 0);
+            let (x, c) = mac(t[i + 3], qa, m[3], ca);
+            ca = c;
+            let (x, c) = mac(x, qb, m[2], cb);
+            cb = c;
+            let (x, c) = mac(x, qc, m[1], cc);
+            cc = c;
+            let qd = x.wrapping_mul(k);
+            let (_, mut cd) = mac(x, qd, m[0], 0);
+            for j in 4..L {
+                let mut x = t[i + j];
+                (x, ca) = mac(x, qa, m[j], ca);
+                (x, cb) = mac(x, qb, m[j - 1], cb);
+                (x, cc) = mac(x, qc, m[j - 2], cc);
+                (t[i + j], cd) = mac(x, qd, m[j - 3], cd);
+            }
+            let (y, c1) = adc(t[i + L], ca, hi);
+            let (y, c) = mac(y, qb, m[L - 1], cb);
+            cb = c;
+            let (y, c) = mac(y, qc, m[L - 2], cc);
+            cc = c;
+            let (y, c) = mac(y, qd, m[L - 3], cd);
+            cd = c;
+            t[i + L] = y;
+            let (y, c2) = adc(t[i + L + 1], cb, c1);
+            let (y, c) = mac(y, qc, m[L - 1], cc);
+            cc = c;
+            let (y, c) = mac(y, qd, m[L - 2], cd);
+            cd = c;
+            t[i + L + 1] = y;
+            let (y, c3) = adc(t[i + L + 2], cc, c2);
+            let (y, c) = mac(y, qd, m[L - 1], cd);
+            cd = c;
+            t[i + L + 2] = y;
+            (t[i + L + 3], hi) = adc(t[i + L + 3], cd, c3);
+            i += 4;
+        }
+        out.copy_from_slice(&t[L..2 * L]);
+        let borrow = borrow_of(out, m);
+        sub_if(out, m, hi | (borrow ^ 1));
+    }
+
     /// `x = 2 x mod m` (for `x < m`).
     #[inline]
     fn double(&self, x: &mut [u64; L]) {
@@ -308,15 +440,38 @@ impl<const L: usize> Modulus<L> {
         let (e, s) = self.minus_one_and_twos();
         let mut x = Limbs::<L>(self.one);
         let mut y = Limbs::<L>::new();
+        let mut d = Limbs::<L>::new();
         let mut pass = 0u64;
         for i in (0..L).rev() {
             for j in (0..64).rev() {
-                // x = 2^(e >> k) for k = 64 i + j after this step.
-                self.mul(&mut y.0, &x.0, &x.0);
-                x.0 = y.0;
-                self.double(&mut y.0);
-                assign_if(&mut x.0, &y.0, (e.0[i] >> j) & 1);
-                self.check(&mut pass, &x.0, (i * 64 + j) as u64, s);
+                // x = 2^(e >> k) for k = 64 i + j after this step: x = x^2 2^bit mod m, the
+                // doubling as a masked addition (y + (y & mask)) and one masked subtraction.
+                self.sqr(&mut y.0, &x.0);
+                // One pass: y = y + (y & mask) and d = y - m side by side (two carry chains).
+                let double = mask((e.0[i] >> j) & 1);
+                let (mut carry, mut borrow) = (0, 0);
+                for ((yi, di), mi) in y.0.iter_mut().zip(&mut d.0).zip(&self.m) {
+                    (*yi, carry) = adc(*yi, *yi & double, carry);
+                    (*di, borrow) = sbb(*yi, *mi, borrow);
+                }
+                // One pass: x = y or d, compared with 1 and -1 on the way.
+                let take_d = mask(carry | (borrow ^ 1));
+                let (mut not_one, mut not_minus_one) = (0, 0);
+                for (((xi, yi), di), (one, minus_one)) in
+                    x.0.iter_mut()
+                        .zip(&y.0)
+                        .zip(&d.0)
+                        .zip(self.one.iter().zip(&self.minus_one))
+                {
+                    let v = *yi ^ (take_d & (*yi ^ *di));
+                    *xi = v;
+                    not_one |= v ^ one;
+                    not_minus_one |= v ^ minus_one;
+                }
+                let k = (i * 64 + j) as u64;
+                let at_s = is_zero(k ^ s);
+                let in_range = le(k, s) & (1 ^ is_zero(k));
+                pass |= (at_s & is_zero(not_one)) | (in_range & is_zero(not_minus_one));
             }
         }
         pass == 1
@@ -354,7 +509,7 @@ impl<const L: usize> Modulus<L> {
         for w in (0..16 * L).rev() {
             let c = (4 * w) as u64; // window covers bits c..c+4 of x
             for j in 1..=4u64 {
-                self.mul(&mut y.0, &acc.0, &acc.0);
+                self.sqr(&mut y.0, &acc.0);
                 acc.0 = y.0;
                 if j < 4 {
                     // Exact only when the window is zero, which holds whenever c + 4 - j <= aligned.
@@ -377,7 +532,7 @@ impl<const L: usize> Modulus<L> {
         }
         // acc = base^(e >> t); t more squarings reach positions t - 1, ..., 1.
         for j in 1..4u64 {
-            self.mul(&mut y.0, &acc.0, &acc.0);
+            self.sqr(&mut y.0, &acc.0);
             acc.0 = y.0;
             let valid = le(j + 1, t); // k = t - j >= 1
             self.check_masked(&mut pass, &acc.0, t.wrapping_sub(j) & 0xff, s, valid);
@@ -541,6 +696,72 @@ mod tests {
         );
     }
 
+    fn check_sqr<const L: usize>(m: [u64; L], a: [u64; L]) {
+        let m = modulus(m);
+        let md = Modulus::new(&m).unwrap();
+        let mut values = edge_values(&m);
+        values.push(reduce(a, &m));
+        for x in &values {
+            let (mut want, mut got) = ([0; L], [0; L]);
+            md.mul(&mut want, x, x);
+            md.sqr(&mut got, x);
+            assert_eq!(got, want);
+        }
+    }
+
+    fn time_ops<const L: usize>() {
+        let mut m = [0x9e37_79b9_7f4a_7c15_u64; L];
+        for (i, v) in m.iter_mut().enumerate() {
+            *v = v.wrapping_mul(i as u64 + 3).rotate_left(i as u32);
+        }
+        let m = modulus(m);
+        let md = Modulus::new(&m).unwrap();
+        let mut x = reduce(m.map(|v| v.rotate_left(7)), &m);
+        let n = 100_000 / L;
+        type Op<const L: usize> = fn(&Modulus<L>, &mut [u64; L], &[u64; L]);
+        let ops: [(&str, Op<L>); 2] = [
+            ("mul", |md, y, x| md.mul(y, x, x)),
+            ("sqr", |md, y, x| md.sqr(y, x)),
+        ];
+        let mut best = [u64::MAX; 2];
+        for _ in 0..41 {
+            for (k, (_, op)) in ops.iter().enumerate() {
+                let t = std::time::Instant::now();
+                for _ in 0..n {
+                    let mut y = [0; L];
+                    op(&md, &mut y, &x);
+                    x = std::hint::black_box(y);
+                }
+                best[k] = best[k].min(t.elapsed().as_nanos() as u64 * 10 / n as u64);
+            }
+        }
+        let mut per_bit = u64::MAX;
+        for _ in 0..41 {
+            let t = std::time::Instant::now();
+            std::hint::black_box(md.base_two_test());
+            per_bit = per_bit.min(t.elapsed().as_nanos() as u64 * 10 / (64 * L as u64));
+        }
+        eprintln!(
+            "L={L}: base-2 test per bit {}.{}ns",
+            per_bit / 10,
+            per_bit % 10
+        );
+        let line: Vec<String> = ops
+            .iter()
+            .zip(best)
+            .map(|((n, _), b)| format!("{n} {}.{}ns", b / 10, b % 10))
+            .collect();
+        eprintln!("L={L}: {}", line.join(", "));
+    }
+
+    #[test]
+    #[ignore = "timing, by hand"]
+    fn time_kernels() {
+        time_ops::<16>();
+        time_ops::<24>();
+        time_ops::<32>();
+    }
+
     macro_rules! props {
         ($name:ident, $l:literal) => {
             mod $name {
@@ -550,6 +771,10 @@ mod tests {
                     #[test]
                     fn mul_matches_crypto_bigint(m in any::<[u64; $l]>(), a in any::<[u64; $l]>(), b in any::<[u64; $l]>()) {
                         check_mul(m, a, b);
+                    }
+                    #[test]
+                    fn sqr_matches_mul(m in any::<[u64; $l]>(), a in any::<[u64; $l]>()) {
+                        check_sqr(m, a);
                     }
                     #[test]
                     fn pow_matches_crypto_bigint(m in any::<[u64; $l]>(), a in any::<[u64; $l]>()) {

@@ -292,6 +292,60 @@ mod tests {
         Zeroizing::new([n; 32])
     }
 
+    fn profile<const L: usize>(seeds: u8) {
+        let (mut sieve_t, mut first_t, mut final_t, mut tests): (
+            std::time::Duration,
+            std::time::Duration,
+            std::time::Duration,
+            u32,
+        ) = Default::default();
+        let mut sieve_setup = std::time::Duration::ZERO;
+        for n in 1..=seeds {
+            let s = seed(n);
+            let t = std::time::Instant::now();
+            let mut sieve = Sieve::<L>::new(random_start(&s), 65537);
+            sieve_setup += t.elapsed();
+            sieve_t += t.elapsed();
+            let mut number = 0;
+            loop {
+                let t = std::time::Instant::now();
+                let (_, c) = sieve.next_candidate().unwrap();
+                sieve_t += t.elapsed();
+                let t = std::time::Instant::now();
+                let pass = passes_first_stage(&c);
+                first_t += t.elapsed();
+                tests += 1;
+                if pass {
+                    let t = std::time::Instant::now();
+                    assert!(passes_final_stage(&c, &s, number));
+                    final_t += t.elapsed();
+                    break;
+                }
+                number += 1;
+            }
+        }
+        let n = u32::from(seeds);
+        let sum = sieve_t + first_t + final_t;
+        eprintln!(
+            "L={L}: per prime {:?}: sieve {:?} (setup {:?}), {:.1} base-2 tests {:?} ({:?} each), final {:?}",
+            sum / n,
+            sieve_t / n,
+            sieve_setup / n,
+            f64::from(tests) / f64::from(n),
+            first_t / n,
+            first_t / tests,
+            final_t / n,
+        );
+    }
+
+    #[test]
+    #[ignore = "timing, by hand"]
+    fn profile_search() {
+        profile::<16>(60);
+        profile::<24>(40);
+        profile::<32>(30);
+    }
+
     #[test]
     fn same_primes_for_any_thread_count() {
         let seeds = [seed(1), seed(2)];
