@@ -18,12 +18,12 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::montgomery::Limbs;
 
-/// The largest bound of any sieve: residues below it are shifted left by [`CHUNK_BITS`].
-const MAX_BOUND: u32 = 1 << 20;
-const _: () = assert!(
-    MAX_BOUND as u64 <= 1 << (64 - CHUNK_BITS),
-    "residues are shifted left by CHUNK_BITS bits"
-);
+/// The bound of 1024-bit candidates.
+const SMALL_BOUND: u32 = 1 << 18;
+
+/// The bound of larger candidates, and the largest of any sieve. Below 2^21, so that at least
+/// three primes share a group (a product below 2^63).
+const LARGE_BOUND: u32 = 1 << 20;
 
 /// Odd primes below this bound are sieved out of candidates of `64 L` bits: 2^18 (about
 /// 23 000 primes) for 1024-bit primes, 2^20 (about 82 000) for larger ones. Measured on the
@@ -31,7 +31,11 @@ const _: () = assert!(
 /// from 46 to 41 and from 53 to 48 for some 3 ms more sieving, a net gain; at 1024 bits the
 /// tests are cheap enough that the deeper sieve costs what it saves.
 pub(crate) const fn sieve_bound(limbs: usize) -> u32 {
-    if limbs <= 16 { 1 << 18 } else { MAX_BOUND }
+    if limbs <= 16 {
+        SMALL_BOUND
+    } else {
+        LARGE_BOUND
+    }
 }
 
 /// Candidates per window (one `u64` of marks).
@@ -107,49 +111,164 @@ impl SmallPrime {
     }
 }
 
-/// Bits per step when reducing a start modulo the small primes: `p < 2^20` leaves 44.
-const CHUNK_BITS: usize = 44;
-
-/// The 44-bit digits of `x`, least significant first (at most 47 for 32 limbs).
-fn chunks<const L: usize>(x: &[u64; L]) -> Zeroizing<[u64; 48]> {
-    let mut out = Zeroizing::new([0u64; 48]);
-    for (i, chunk) in out.iter_mut().enumerate() {
-        let bit = i * CHUNK_BITS;
-        let (limb, shift) = (bit / 64, bit % 64);
-        let lo = x.get(limb).map_or(0, |v| v >> shift);
-        let hi = match (shift, x.get(limb + 1)) {
-            (1.., Some(v)) => v << (64 - shift),
-            _ => 0,
-        };
-        *chunk = (lo | hi) & ((1 << CHUNK_BITS) - 1);
-    }
-    out
+/// Consecutive small primes whose product is below 2^63: the start is reduced modulo the
+/// product once (64-bit Montgomery steps, one per limb), then modulo each prime of the group
+/// (public).
+struct Group {
+    /// The product of the group's primes (odd, below 2^63).
+    modulus: u64,
+    /// `-modulus^-1 mod 2^64`.
+    neg_inv: u64,
+    /// `2^128 mod modulus`.
+    r2: u64,
+    /// The group's primes are `primes[first..end]` of its [`Table`].
+    first: usize,
+    end: usize,
 }
 
-/// Every odd prime below [`MAX_BOUND`], in order (public; computed once).
-fn small_primes() -> &'static [SmallPrime] {
-    static PRIMES: OnceLock<Vec<SmallPrime>> = OnceLock::new();
-    PRIMES.get_or_init(|| {
-        let n = MAX_BOUND as usize;
-        let mut composite = vec![false; n];
+impl Group {
+    /// `x 2^-64 mod modulus`, for `x < modulus 2^64` (Montgomery reduction, no branch).
+    #[inline(always)]
+    fn redc(&self, x: u128) -> u64 {
+        let q = (x as u64).wrapping_mul(self.neg_inv);
+        // x + q modulus < 2^65 modulus < 2^128, and it is a multiple of 2^64.
+        let t = ((x + u128::from(q) * u128::from(self.modulus)) >> 64) as u64; // < 2 modulus
+        let ge = 1 ^ (t.wrapping_sub(self.modulus) >> 63);
+        t - (self.modulus & ge.wrapping_neg())
+    }
+
+    /// `2^(64 (limbs + 1)) mod modulus` (`limbs >= 1`): what turns `x 2^(-64 limbs)` back
+    /// into `x`.
+    fn fixup(&self, limbs: usize) -> u64 {
+        // With R = 2^64, redc(R^a R^b) = R^(a + b - 1): the exponents less one add up. From
+        // R^2 (one) to R^(limbs + 1) (limbs) by square and multiply on the public `limbs`.
+        let mul = |a: u64, b: u64| self.redc(u128::from(a) * u128::from(b));
+        let mut result: Option<u64> = None;
+        let mut base = self.r2;
+        let mut n = limbs;
+        while n > 0 {
+            if n & 1 == 1 {
+                result = Some(result.map_or(base, |r| mul(r, base)));
+            }
+            base = mul(base, base);
+            n >>= 1;
+        }
+        result.unwrap_or(self.r2)
+    }
+}
+
+/// The public tables of one sieve bound: the odd primes below it, in order, and their groups.
+struct Table {
+    primes: Vec<SmallPrime>,
+    groups: Vec<Group>,
+    /// [`Group::fixup`] of every group, by limb count (made on first use).
+    fixups: [OnceLock<Vec<u64>>; 33],
+}
+
+impl Table {
+    fn new(bound: u32) -> Self {
+        // The odd numbers 2 i + 1 below the bound, sieved.
+        let half = (bound / 2) as usize;
+        let mut composite = vec![false; half];
         let mut primes = Vec::new();
-        for i in 3..n {
-            if composite[i] || i % 2 == 0 {
+        for i in 1..half {
+            if composite[i] {
                 continue;
             }
-            primes.push(SmallPrime::new(u32::try_from(i).unwrap_or(3)));
-            let mut j = i * i;
-            while j < n {
+            let p = 2 * i + 1;
+            primes.push(SmallPrime::new(u32::try_from(p).unwrap_or(3)));
+            let mut j = p * p / 2;
+            while j < half {
                 composite[j] = true;
-                j += i;
+                j += p;
             }
         }
-        primes
-    })
+        let mut groups = Vec::new();
+        let mut first = 0;
+        while first < primes.len() {
+            let mut modulus = 1u64;
+            let mut end = first;
+            while let Some(sp) = primes.get(end) {
+                match modulus.checked_mul(u64::from(sp.p)) {
+                    Some(m) if m < 1 << 63 => modulus = m,
+                    _ => break,
+                }
+                end += 1;
+            }
+            // -m^-1 mod 2^64 by Newton's iteration (m odd; each step doubles the right bits).
+            let mut inv = modulus;
+            for _ in 0..6 {
+                inv = inv.wrapping_mul(2u64.wrapping_sub(modulus.wrapping_mul(inv)));
+            }
+            let r2 = ((u128::MAX % u128::from(modulus) + 1) % u128::from(modulus)) as u64;
+            groups.push(Group {
+                modulus,
+                neg_inv: inv.wrapping_neg(),
+                r2,
+                first,
+                end,
+            });
+            first = end;
+        }
+        Self {
+            primes,
+            groups,
+            fixups: [const { OnceLock::new() }; 33],
+        }
+    }
+
+    /// [`Group::fixup`] of every group for `L` limbs.
+    fn fixups<const L: usize>(&self) -> &[u64] {
+        self.fixups.get(L).map_or(&[], |cell| {
+            cell.get_or_init(|| self.groups.iter().map(|g| g.fixup(L)).collect())
+        })
+    }
+}
+
+/// The tables of the sieve of `L`-limb candidates (bound [`sieve_bound`]; computed once per
+/// bound, so a 2048-bit key never builds the larger one).
+fn table<const L: usize>() -> &'static Table {
+    static SMALL: OnceLock<Table> = OnceLock::new();
+    static LARGE: OnceLock<Table> = OnceLock::new();
+    if sieve_bound(L) == SMALL_BOUND {
+        SMALL.get_or_init(|| Table::new(SMALL_BOUND))
+    } else {
+        LARGE.get_or_init(|| Table::new(LARGE_BOUND))
+    }
+}
+
+/// `x mod p` for every prime `p` of `table.primes`, into `out` (as long): the residues of a
+/// secret start, with no branch and no index on its value. Blocks of groups side by side, so
+/// that the Montgomery steps of different groups (independent chains) overlap.
+fn residues<const L: usize>(table: &Table, x: &[u64; L], out: &mut [u32]) {
+    const BLOCK: usize = 32;
+    let primes = &table.primes;
+    let groups = &table.groups;
+    let fixups = table.fixups::<L>();
+    let count = out.len().min(primes.len());
+    let used = groups.partition_point(|g| g.first < count);
+    let mut acc = Zeroizing::new([0u64; BLOCK]);
+    for (block, fix) in groups[..used].chunks(BLOCK).zip(fixups.chunks(BLOCK)) {
+        acc.fill(0);
+        // acc = x 2^(-64 L) mod modulus, limb by limb from the least significant.
+        for &limb in x {
+            for (a, g) in acc.iter_mut().zip(block) {
+                *a = g.redc(u128::from(*a) + u128::from(limb));
+            }
+        }
+        for ((a, g), &c) in acc.iter_mut().zip(block).zip(fix) {
+            *a = g.redc(u128::from(*a) * u128::from(c)); // x mod modulus
+            let end = g.end.min(count);
+            for (r, sp) in out[g.first..end].iter_mut().zip(&primes[g.first..end]) {
+                *r = sp.reduce(*a) as u32;
+            }
+        }
+    }
 }
 
 /// The candidates after one secret start.
 pub(crate) struct Sieve<const L: usize> {
+    table: &'static Table,
     start: Limbs<L>,
     /// Per small prime: the offset of its next multiple from the current window's first
     /// candidate (secret: `start mod p` follows from it).
@@ -177,30 +296,17 @@ impl<const L: usize> Sieve<L> {
     /// A sieve from `start` (odd, far above [`sieve_bound`]) for primes `p` with `p mod e != 1`
     /// (`e` an odd prime).
     pub(crate) fn new(start: Limbs<L>, exponent: u32) -> Self {
-        let all = small_primes();
-        let primes = &all[..all.partition_point(|sp| sp.p < sieve_bound(L))];
-        // Residues first, all primes side by side (independent chains), then offsets.
-        let mut offsets = Zeroizing::new(vec![0u32; primes.len()]);
-        let chunks = chunks(&start.0);
-        let chunks = chunks
-            .get(..(64 * L).div_ceil(CHUNK_BITS))
-            .unwrap_or_default();
-        // Blocks of primes small enough to stay in the L1 cache across all the chunks.
-        for (rs, sps) in offsets.chunks_mut(512).zip(primes.chunks(512)) {
-            for &chunk in chunks.iter().rev() {
-                for (r, sp) in rs.iter_mut().zip(sps) {
-                    // r < p < 2^20, so `r 2^44 + chunk` fits; the result is below p again.
-                    let x = (u64::from(*r) << CHUNK_BITS) | chunk;
-                    *r = sp.reduce(x) as u32;
-                }
-            }
-        }
-        for (o, sp) in offsets.iter_mut().zip(primes) {
+        let table = table::<L>();
+        // Residues first, then offsets.
+        let mut offsets = Zeroizing::new(vec![0u32; table.primes.len()]);
+        residues(table, &start.0, &mut offsets);
+        for (o, sp) in offsets.iter_mut().zip(&table.primes) {
             *o = sp.offset_from_residue(u64::from(*o), 0);
         }
         let exponent = SmallPrime::new(exponent);
         let exponent_offset = exponent.first_offset(&start.0, 1);
         let mut sieve = Self {
+            table,
             start,
             offsets,
             exponent,
@@ -215,7 +321,7 @@ impl<const L: usize> Sieve<L> {
     /// The survivors of the current window, then every offset moves on to the next window.
     fn mark(&mut self) -> u64 {
         let mut composite = 0u64;
-        for (offset, sp) in self.offsets.iter_mut().zip(small_primes()) {
+        for (offset, sp) in self.offsets.iter_mut().zip(&self.table.primes) {
             composite |= Self::mark_one(offset, sp);
         }
         composite |= Self::mark_one(&mut self.exponent_offset, &self.exponent);
@@ -267,15 +373,41 @@ mod tests {
         Uint::from_words(*x)
     }
 
+    /// Every odd prime below the largest bound.
+    fn small_primes() -> &'static [SmallPrime] {
+        &table::<32>().primes
+    }
+
+    #[test]
+    #[ignore = "timing, by hand"]
+    fn time_tables() {
+        for bound in [SMALL_BOUND, LARGE_BOUND] {
+            let t = std::time::Instant::now();
+            let table = Table::new(bound);
+            let made = t.elapsed();
+            let t = std::time::Instant::now();
+            let f = table.fixups::<16>().len();
+            let fixed = t.elapsed();
+            eprintln!(
+                "bound {bound}: {} primes, {} groups in {made:?}, {f} fixups in {fixed:?}",
+                table.primes.len(),
+                table.groups.len()
+            );
+        }
+    }
+
     #[test]
     fn small_primes_are_the_odd_primes_below_the_bound() {
         let primes = small_primes();
         assert_eq!(primes.len(), 82_025 - 1); // pi(2^20) = 82 025, minus 2
         assert_eq!(primes[0].p, 3);
         assert_eq!(primes.last().map(|sp| sp.p), Some(1_048_573));
-        let below_2_18 = primes.partition_point(|sp| sp.p < sieve_bound(16));
-        assert_eq!(below_2_18, 23_000 - 1); // pi(2^18) = 23 000
+        let small = &table::<16>().primes;
+        assert_eq!(small.len(), 23_000 - 1); // pi(2^18) = 23 000
+        assert!(small.iter().zip(primes).all(|(a, b)| a.p == b.p));
+        assert_eq!(sieve_bound(16), 1 << 18);
         assert_eq!(sieve_bound(24), 1 << 20);
+        assert_eq!(sieve_bound(32), 1 << 20);
     }
 
     #[test]
@@ -343,6 +475,70 @@ mod tests {
             .collect();
         assert_eq!(got, expected);
         assert!(!expected.is_empty());
+    }
+
+    /// The grouped Montgomery residues are the plain ones, for every prime below the largest
+    /// bound and several limb counts (groups straddle the bounds).
+    #[test]
+    fn grouped_residues_are_the_residues() {
+        fn check<const L: usize>(x: [u64; L]) {
+            for count in [small_primes().len(), 23_000 - 1, 1000, 1] {
+                let mut out = vec![0u32; count];
+                residues(table::<32>(), &x, &mut out);
+                for (r, sp) in out.iter().zip(small_primes()) {
+                    assert_eq!(u64::from(*r), sp.residue(&x), "mod {}", sp.p);
+                }
+            }
+        }
+        check([u64::MAX; 1]);
+        check([0x0123_4567_89ab_cdef_u64, u64::MAX, 7, 1 << 63]);
+        let mut x = [0x9e37_79b9_7f4a_7c15_u64; 32];
+        for (i, limb) in x.iter_mut().enumerate() {
+            *limb = limb.rotate_left(i as u32 * 5) ^ (i as u64).wrapping_mul(0xff51_afd7_ed55_8ccd);
+        }
+        check(x);
+        check([0u64; 16]);
+        let mut y = [u64::MAX; 24];
+        y[0] = 1;
+        check(y);
+    }
+
+    /// Every group's product is below 2^63 and its constants are right, in both tables.
+    #[test]
+    fn groups_cover_the_primes_in_order() {
+        for table in [table::<16>(), table::<32>()] {
+            check_groups(table);
+        }
+    }
+
+    fn check_groups(table: &Table) {
+        let mut next = 0;
+        for g in &table.groups {
+            assert_eq!(g.first, next);
+            assert!(g.end > g.first);
+            let product: u128 = table.primes[g.first..g.end]
+                .iter()
+                .map(|sp| u128::from(sp.p))
+                .product();
+            assert_eq!(product, u128::from(g.modulus));
+            assert!(g.modulus < 1 << 63);
+            assert_eq!(g.modulus.wrapping_mul(g.neg_inv), u64::MAX); // -1 mod 2^64
+            assert_eq!(
+                u128::from(g.r2),
+                (1u128 << 127) % u128::from(g.modulus) * 2 % u128::from(g.modulus)
+            );
+            next = g.end;
+        }
+        assert_eq!(next, table.primes.len());
+        // The fixup of a few limb counts, the slow way.
+        for (g, &fix) in table.groups.iter().zip(table.fixups::<3>()).step_by(101) {
+            let m = u128::from(g.modulus);
+            let mut want = 1u128;
+            for _ in 0..4 * 64 {
+                want = want * 2 % m;
+            }
+            assert_eq!(u128::from(fix), want, "2^256 mod {m}");
+        }
     }
 
     /// The sieve yields exactly the numbers `start + 2 i` with no small factor and not 1 mod e.
