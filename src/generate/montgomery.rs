@@ -10,9 +10,15 @@
 //!   `m - (R mod m)` (Montgomery minus one). `R mod m = R - m` because `m > R / 2`.
 //! - [`Modulus::mul`]: the Montgomery product `a b R^-1 mod m` (CIOS, multiply and reduce fused in
 //!   one pass, `u128` products, one masked final subtraction).
+//! - [`Modulus::sqr`]: the Montgomery square, about 3/4 of `mul`'s word products: each cross
+//!   product once, doubled, plus the diagonal, into a double-width number, then a separate
+//!   reduction ([`Modulus::redc`], SOS order). Both passes run several rows at a time, so that
+//!   independent carry chains keep the multiplier busy (measured here, one square against one
+//!   `mul`: 0.84x at 16 limbs, 0.76x at 24, 0.70x at 32).
 //! - [`Modulus::base_two_test`]: the strong probable-prime test to base 2 as a left-to-right
-//!   ladder over all `64 L` bits of `m - 1` (square; double = shift + masked subtraction; masked
-//!   select): no table and no multiplication by the base.
+//!   ladder over all `64 L` bits of `m - 1` (square; then, in one pass, a masked doubling and the
+//!   masked subtraction of m; in a second pass, the select and the comparisons with 1 and -1): no
+//!   table and no multiplication by the base.
 //! - [`Modulus::strong_test`]: the strong probable-prime test to any base, with a fixed 4-bit
 //!   window and a table read by scanning every entry. The windows are aligned on `s mod 4`
 //!   (`m - 1 = d 2^s`), so that every value the test compares is an exact power of the base.
@@ -261,8 +267,58 @@ impl<const L: usize> Modulus<L> {
         const { assert!(L & 3 == 0 && L <= 32, "L is a multiple of 4, at most 32") };
         let mut wide = Wide::<L>::new();
         let t = &mut wide.0;
-        // Cross products a_i a_j (i < j): rows i and i + 1 together.
+        // Cross products a_i a_j (i < j): four rows together while they are long enough, then
+        // two.
         let mut i = 0;
+        while i + 8 <= L {
+            let (a0, a1, a2, a3) = (a[i], a[i + 1], a[i + 2], a[i + 3]);
+            let b = 2 * i;
+            // Columns where rows i + 1, i + 2, i + 3 have not started yet.
+            let (x, mut c0) = mac(t[b + 1], a0, a1, 0);
+            t[b + 1] = x;
+            (t[b + 2], c0) = mac(t[b + 2], a0, a2, c0);
+            let (x, c) = mac(t[b + 3], a0, a3, c0);
+            c0 = c;
+            let (x, mut c1) = mac(x, a1, a2, 0);
+            t[b + 3] = x;
+            let (x, c) = mac(t[b + 4], a0, a[i + 4], c0);
+            c0 = c;
+            (t[b + 4], c1) = mac(x, a1, a3, c1);
+            let (x, c) = mac(t[b + 5], a0, a[i + 5], c0);
+            c0 = c;
+            let (x, c) = mac(x, a1, a[i + 4], c1);
+            c1 = c;
+            let (x, mut c2) = mac(x, a2, a3, 0);
+            t[b + 5] = x;
+            let (x, c) = mac(t[b + 6], a0, a[i + 6], c0);
+            c0 = c;
+            let (x, c) = mac(x, a1, a[i + 5], c1);
+            c1 = c;
+            (t[b + 6], c2) = mac(x, a2, a[i + 4], c2);
+            let mut c3 = 0;
+            for k in b + 7..i + L {
+                let mut x = t[k];
+                (x, c0) = mac(x, a0, a[k - i], c0);
+                (x, c1) = mac(x, a1, a[k - i - 1], c1);
+                (x, c2) = mac(x, a2, a[k - i - 2], c2);
+                (t[k], c3) = mac(x, a3, a[k - i - 3], c3);
+            }
+            // Row i has ended: its carry opens column i + L; the others end one by one.
+            let (x, c) = mac(c0, a1, a[L - 1], c1);
+            c1 = c;
+            let (x, c) = mac(x, a2, a[L - 2], c2);
+            c2 = c;
+            let (x, c) = mac(x, a3, a[L - 3], c3);
+            c3 = c;
+            t[i + L] = x;
+            let (x, c) = mac(c1, a2, a[L - 1], c2);
+            c2 = c;
+            let (x, c) = mac(x, a3, a[L - 2], c3);
+            c3 = c;
+            t[i + L + 1] = x;
+            (t[i + L + 2], t[i + L + 3]) = mac(c2, a3, a[L - 1], c3);
+            i += 4;
+        }
         while i + 2 < L {
             let (ai, bi) = (a[i], a[i + 1]);
             let (x, mut ca) = mac(t[2 * i + 1], ai, bi, 0);

@@ -4,7 +4,8 @@
 //! Per prime, the candidates come from one secret random start: `64 L` bits from the prime's
 //! ChaCha20 stream (stream 0 of its seed), read little-endian, with the lowest bit and the top
 //! two bits set (so `n = p q` has exactly `128 L` bits). The sieve hands out, in order, the
-//! numbers `start + 2 i` without an odd prime factor below 2^18 and not `1 mod e`. A candidate
+//! numbers `start + 2 i` without an odd prime factor below the sieve's bound (2^18 for 1024-bit
+//! primes, 2^20 for larger ones) and not `1 mod e`. A candidate
 //! is accepted when it passes
 //!
 //! 1. the strong probable-prime (Miller-Rabin) test to base 2, then

@@ -7,8 +7,9 @@
 //! `gcd(e, p - 1) != 1`), so the first prime it lets through is the first admissible prime at or
 //! after `start`, whatever the bound.
 //!
-//! Constant time in the start: the residues `start mod p` come from Barrett reductions (no
-//! division), and each window of 64 candidates is marked from every prime's offset with shifts
+//! Constant time in the start: the residues `start mod p` come from 64-bit Montgomery steps
+//! modulo products of small primes, then Barrett reductions (no division, no branch), and each
+//! window of 64 candidates is marked from every prime's offset with shifts
 //! and masks, never by indexing memory with an offset. What is observable is which candidates
 //! survive (the primality tests that follow take visible time), as in every incremental search.
 
