@@ -40,40 +40,7 @@ pub(crate) fn write_new(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result
 }
 
 /// Runs `f` with keys generated from the operating system's RNG on `threads` threads (0: one
-/// per core).
-#[cfg(feature = "getrandom")]
+/// per core). The binary needs feature `cli`, which brings `getrandom`.
 pub(crate) fn with_os_keys<T>(threads: usize, f: impl FnOnce(&mut dyn api::KeySource) -> T) -> T {
     f(&mut api::Parallel::new(&mut getrandom::SysRng, threads))
 }
-
-/// Without the `getrandom` feature there is no RNG: generation fails (500), imports work.
-#[cfg(not(feature = "getrandom"))]
-pub(crate) fn with_os_keys<T>(threads: usize, f: impl FnOnce(&mut dyn api::KeySource) -> T) -> T {
-    let _ = threads;
-    f(&mut NoRng)
-}
-
-/// An RNG that always fails (builds without the `getrandom` feature).
-#[cfg(not(feature = "getrandom"))]
-#[derive(Debug)]
-pub(crate) struct NoRng;
-
-#[cfg(not(feature = "getrandom"))]
-impl rand_core::TryRng for NoRng {
-    type Error = std::io::Error;
-
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        Err(std::io::Error::other("built without the getrandom feature"))
-    }
-
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        Err(std::io::Error::other("built without the getrandom feature"))
-    }
-
-    fn try_fill_bytes(&mut self, _: &mut [u8]) -> Result<(), Self::Error> {
-        Err(std::io::Error::other("built without the getrandom feature"))
-    }
-}
-
-#[cfg(not(feature = "getrandom"))]
-impl rand_core::TryCryptoRng for NoRng {}

@@ -286,24 +286,12 @@ fn generate(args: &Args) -> Result<Generated, Error> {
     }
 }
 
-#[cfg(feature = "getrandom")]
 fn os_ed25519(comment: &str) -> Result<GeneratedEcKey, Error> {
     keypairs::generate_ed25519_os(comment)
 }
 
-#[cfg(feature = "getrandom")]
 fn os_ecdsa(bits: usize, comment: &str) -> Result<GeneratedEcKey, Error> {
     keypairs::generate_ecdsa_os(bits, comment)
-}
-
-#[cfg(not(feature = "getrandom"))]
-fn os_ed25519(comment: &str) -> Result<GeneratedEcKey, Error> {
-    keypairs::generate_ed25519(&mut crate::common::NoRng, comment)
-}
-
-#[cfg(not(feature = "getrandom"))]
-fn os_ecdsa(bits: usize, comment: &str) -> Result<GeneratedEcKey, Error> {
-    keypairs::generate_ecdsa(&mut crate::common::NoRng, bits, comment)
 }
 
 impl Generated {
@@ -339,20 +327,14 @@ impl Generated {
     }
 }
 
-#[cfg(all(feature = "encryption", feature = "getrandom"))]
+/// The key in OpenSSH format under `passphrase` (feature `cli` brings `encryption` and
+/// `getrandom`).
 fn encrypted(key: Generated, passphrase: &[u8], rounds: u32) -> Result<Zeroizing<String>, Error> {
     let rng = &mut getrandom::SysRng;
     match key {
         Generated::Rsa(k) => k.into_private_openssh_encrypted(rng, passphrase, rounds),
         Generated::Ec(k) => k.into_private_openssh_encrypted(rng, passphrase, rounds),
     }
-}
-
-/// Without the `encryption` (or `getrandom`) feature there is no passphrase protection.
-#[cfg(not(all(feature = "encryption", feature = "getrandom")))]
-fn encrypted(key: Generated, passphrase: &[u8], rounds: u32) -> Result<Zeroizing<String>, Error> {
-    let _ = (key, passphrase, rounds);
-    Err(Error::Crypto)
 }
 
 #[derive(serde::Serialize)]
