@@ -12,6 +12,23 @@
 //!
 //! The secrets are learned by generating the same key again from the same seed with recording
 //! off, so nothing the search computes is in the record.
+//!
+//! Blocks are handed out as `System` gives them (not zeroed, as in production), and while
+//! recording every fresh block is searched for the same chunks before the path writes into it:
+//! a block that already holds a secret is memory that held it and went back to `malloc`
+//! unwiped, by whatever route (a `free` outside `__rust_dealloc`, a write after free), so the
+//! path fails on it too. `FREED_MEMORY_BACKTRACE=1` adds the backtrace of the first such
+//! allocation to the failure message.
+//!
+//! The recorder wipes every block it frees (the test's own copies of the secrets included) with
+//! volatile writes. A plain `write_bytes` is not enough: the `#[global_allocator]` lives in this
+//! crate, so LLVM inlines it into the test's code and into the generics instantiated here
+//! (`rsa`'s and `crypto-bigint`'s drops, `api::handle`), and there it deletes the zeroing as a
+//! dead store before `free`. The test's own copy of qinv (`to_be_bytes()`'s box in
+//! `Secrets::of_pem`) then went back to `malloc` whole, a hash table of the API's JSON parser
+//! got that memory back, and its empty buckets (never written) were recorded holding qinv: a
+//! hit naming the wrong code. Until the wipe was volatile, the recorder hid this by zeroing
+//! every block it handed out.
 #![allow(
     unsafe_code,
     reason = "a #[global_allocator] needs `unsafe impl GlobalAlloc`; the library is #![forbid(unsafe_code)]"
@@ -22,7 +39,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering::SeqCst};
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering::SeqCst};
 
 use keypairs::api::{self, Context, Microversion};
 use rand_chacha::ChaCha8Rng;
@@ -40,6 +57,8 @@ static RECORDING: AtomicBool = AtomicBool::new(false);
 static ARENA: AtomicPtr<u8> = AtomicPtr::new(core::ptr::null_mut());
 static USED: AtomicUsize = AtomicUsize::new(0);
 static OVERFLOW: AtomicBool = AtomicBool::new(false);
+/// Whether freed blocks are wiped (always, except in the fresh-block check's own test).
+static WIPE: AtomicBool = AtomicBool::new(true);
 /// Sizes of the recorded blocks, in arena order (for the failure message).
 static SIZES: [AtomicUsize; MAX_BLOCKS] = [const { AtomicUsize::new(0) }; MAX_BLOCKS];
 static BLOCKS: AtomicUsize = AtomicUsize::new(0);
@@ -78,8 +97,115 @@ unsafe fn record(ptr: *mut u8, len: usize) {
             let _ = IN_RECORDER.try_with(|b| b.set(false));
         }
     }
-    // SAFETY: the caller's block, writable for `len` bytes.
-    unsafe { core::ptr::write_bytes(ptr, 0, len) };
+    if WIPE.load(SeqCst) {
+        // SAFETY: the caller's block, writable for `len` bytes.
+        unsafe { wipe(ptr, len) };
+    }
+}
+
+/// Zeroes `len` bytes at `ptr` with volatile writes: a `write_bytes` followed by `free` is a
+/// dead store that LLVM removes wherever the allocator is inlined (module docs).
+///
+/// # Safety
+/// `ptr` must be valid for writes of `len` bytes.
+unsafe fn wipe(ptr: *mut u8, len: usize) {
+    let mut done = 0;
+    if ptr.cast::<u64>().is_aligned() {
+        let words = ptr.cast::<u64>();
+        for i in 0..len / 8 {
+            // SAFETY: word `i` lies inside the block (caller) and `ptr` is 8-aligned.
+            unsafe { words.add(i).write_volatile(0) };
+        }
+        done = len / 8 * 8;
+    }
+    for i in done..len {
+        // SAFETY: byte `i` lies inside the block (caller).
+        unsafe { ptr.add(i).write_volatile(0) };
+    }
+}
+
+// ----- the fresh-block check --------------------------------------------------------------------
+
+/// Most 16-byte secret chunks the fresh-block check looks up (a 4096-bit key has about 700).
+const MAX_CHUNKS: usize = 2048;
+/// The secret chunks of the running path, sorted (big-endian halves), and which secret each is.
+static CHUNK_HI: [AtomicU64; MAX_CHUNKS] = [const { AtomicU64::new(0) }; MAX_CHUNKS];
+static CHUNK_LO: [AtomicU64; MAX_CHUNKS] = [const { AtomicU64::new(0) }; MAX_CHUNKS];
+static CHUNK_OF: [AtomicUsize; MAX_CHUNKS] = [const { AtomicUsize::new(0) }; MAX_CHUNKS];
+static CHUNKS: AtomicUsize = AtomicUsize::new(0);
+/// Fresh blocks that already held a secret chunk, and the first one: its size, the chunk's
+/// offset in it, the secret's index.
+static FRESH_HITS: AtomicUsize = AtomicUsize::new(0);
+static FRESH_FIRST: [AtomicUsize; 3] = [const { AtomicUsize::new(0) }; 3];
+/// Whether to capture the first fresh hit's backtrace (`FREED_MEMORY_BACKTRACE`, read before
+/// recording: the allocator must not read the environment).
+static FRESH_BACKTRACE: AtomicBool = AtomicBool::new(false);
+static FRESH_TRACE: Mutex<Option<std::backtrace::Backtrace>> = Mutex::new(None);
+
+/// The two big-endian halves of a 16-byte chunk (their order is the chunks' order).
+fn halves(chunk: &[u8; 16]) -> (u64, u64) {
+    let (hi, lo) = chunk.split_at(8);
+    (
+        u64::from_be_bytes(hi.try_into().unwrap()),
+        u64::from_be_bytes(lo.try_into().unwrap()),
+    )
+}
+
+/// Which secret the 16 bytes at `window` are a chunk of, if any (binary search, no allocation).
+fn secret_chunk(window: &[u8; 16]) -> Option<usize> {
+    let key = halves(window);
+    let (mut lo, mut hi) = (0, CHUNKS.load(SeqCst));
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let at = (CHUNK_HI[mid].load(SeqCst), CHUNK_LO[mid].load(SeqCst));
+        match at.cmp(&key) {
+            core::cmp::Ordering::Less => lo = mid + 1,
+            core::cmp::Ordering::Greater => hi = mid,
+            core::cmp::Ordering::Equal => return Some(CHUNK_OF[mid].load(SeqCst)),
+        }
+    }
+    None
+}
+
+/// While recording, searches a block `System` just handed out (`len` bytes, not yet written)
+/// for the secrets' chunks and notes the first hit. Allocations made while noting it (the
+/// backtrace) are the recorder's own and are not checked.
+///
+/// # Safety
+/// `ptr` must be null or valid for reads of `len` bytes.
+unsafe fn check_fresh(ptr: *mut u8, len: usize) {
+    if ptr.is_null() || len < 16 || !RECORDING.load(SeqCst) {
+        return;
+    }
+    let busy = IN_RECORDER.try_with(|b| b.replace(true)).unwrap_or(true);
+    if busy {
+        return;
+    }
+    // The block's bytes are whatever the memory held before: read them through a pointer the
+    // optimizer cannot trace back to `malloc` (whose fresh memory it may treat as undefined).
+    let ptr = std::hint::black_box(ptr);
+    // SAFETY: readable for `len` bytes (caller); the block is not the caller's yet.
+    let block = unsafe { core::slice::from_raw_parts(ptr, len) };
+    for (offset, window) in block.windows(16).enumerate() {
+        if window[0] == 0 && window[15] == 0 {
+            continue;
+        }
+        if let Some(secret) = secret_chunk(window.try_into().unwrap()) {
+            if FRESH_HITS.fetch_add(1, SeqCst) == 0 {
+                for (slot, v) in FRESH_FIRST.iter().zip([len, offset, secret]) {
+                    slot.store(v, SeqCst);
+                }
+                if FRESH_BACKTRACE.load(SeqCst) {
+                    let trace = std::backtrace::Backtrace::force_capture();
+                    *FRESH_TRACE
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(trace);
+                }
+            }
+            break;
+        }
+    }
+    let _ = IN_RECORDER.try_with(|b| b.set(false));
 }
 
 struct Recorder;
@@ -89,12 +215,13 @@ struct Recorder;
 // allows.
 unsafe impl GlobalAlloc for Recorder {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // Every block starts zeroed, so a hit is always a byte that the recorded path itself
-        // wrote into a block and freed unwiped. Without it, a block that the path allocates but
-        // only partly writes (a hash table's empty buckets) can show stale bytes from before the
-        // path, and the hit would name the wrong code.
-        // SAFETY: forwarded (as alloc_zeroed, which satisfies alloc's contract).
-        unsafe { System.alloc_zeroed(layout) }
+        // Not zeroed, as in production: a fresh block holding a secret is itself a finding.
+        // SAFETY: forwarded as is; the block is readable for `layout.size()` bytes.
+        unsafe {
+            let new = System.alloc(layout);
+            check_fresh(new, layout.size());
+            new
+        }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
@@ -113,8 +240,10 @@ unsafe impl GlobalAlloc for Recorder {
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: `new_size` with `layout`'s alignment is valid (the caller's contract).
         let new_layout = unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
-        // SAFETY: forwarded (zeroed, as in `alloc`).
-        let new = unsafe { System.alloc_zeroed(new_layout) };
+        // SAFETY: forwarded (not zeroed, checked as in `alloc`).
+        let new = unsafe { System.alloc(new_layout) };
+        // SAFETY: null or readable for `new_size` bytes.
+        unsafe { check_fresh(new, new_size) };
         if !new.is_null() {
             // SAFETY: both blocks are live and distinct; the old one is the caller's until freed.
             unsafe {
@@ -145,6 +274,17 @@ fn recorded(f: impl FnOnce()) -> Vec<u8> {
     USED.store(0, SeqCst);
     BLOCKS.store(0, SeqCst);
     OVERFLOW.store(false, SeqCst);
+    FRESH_HITS.store(0, SeqCst);
+    FRESH_BACKTRACE.store(
+        std::env::var_os("FREED_MEMORY_BACKTRACE").is_some_and(|v| v != "0"),
+        SeqCst,
+    );
+    drop(
+        FRESH_TRACE
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take(),
+    );
     /// Turns recording off when dropped, also when `f` panics.
     struct Off;
     impl Drop for Off {
@@ -230,6 +370,54 @@ impl Secrets {
         Self(out, Vec::new())
     }
 
+    /// Hands the secrets' chunks to the fresh-block check (recording off; no allocation: the
+    /// table is sorted on the stack).
+    fn arm(&self) {
+        let mut table = [((0u64, 0u64), 0usize); MAX_CHUNKS];
+        let mut n = 0;
+        for (i, (_, bytes)) in self.0.iter().enumerate() {
+            for chunk in bytes.chunks_exact(16) {
+                if self.1.windows(16).any(|w| w == chunk) {
+                    continue;
+                }
+                assert!(n < MAX_CHUNKS, "more than {MAX_CHUNKS} secret chunks");
+                table[n] = (halves(chunk.try_into().unwrap()), i);
+                n += 1;
+            }
+        }
+        let table = &mut table[..n];
+        table.sort_unstable();
+        CHUNKS.store(0, SeqCst);
+        for (j, ((hi, lo), i)) in table.iter().enumerate() {
+            CHUNK_HI[j].store(*hi, SeqCst);
+            CHUNK_LO[j].store(*lo, SeqCst);
+            CHUNK_OF[j].store(*i, SeqCst);
+        }
+        CHUNKS.store(n, SeqCst);
+    }
+
+    /// The first fresh block of the last recording that already held a secret, if any.
+    fn fresh_hit(&self) -> Option<String> {
+        let hits = FRESH_HITS.load(SeqCst);
+        if hits == 0 {
+            return None;
+        }
+        let [len, offset, secret] = FRESH_FIRST.each_ref().map(|a| a.load(SeqCst));
+        let trace = FRESH_TRACE
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+            .map_or_else(
+                || "set FREED_MEMORY_BACKTRACE=1 for its backtrace".to_owned(),
+                |t| format!("allocated at:\n{t}"),
+            );
+        Some(format!(
+            "{hits} fresh block(s) handed out already held a secret: the first, of {len} bytes, \
+             held {} at offset {offset} (memory that held it went back to malloc unwiped); {trace}",
+            self.0[secret].0
+        ))
+    }
+
     /// The names of the secrets found in `arena`, with the offset of the first hit.
     fn found_in(&self, arena: &[u8]) -> Vec<String> {
         let mut chunks: HashMap<[u8; 16], usize> = HashMap::new();
@@ -276,7 +464,11 @@ fn block_of(at: usize) -> String {
 
 /// Runs `path` recorded and asserts that none of `secrets` is in the record.
 fn assert_no_trace(what: &str, secrets: &Secrets, path: impl FnOnce()) {
+    secrets.arm();
     let arena = recorded(path);
+    if let Some(hit) = secrets.fresh_hit() {
+        panic!("{what}: {hit}");
+    }
     let found = secrets.found_in(&arena);
     eprintln!(
         "{what}: {} bytes of freed blocks recorded, {} secrets found",
@@ -419,4 +611,41 @@ fn loading_a_key_leaves_no_secret_in_freed_memory() {
         let key = keypairs::GeneratedKey::from_pkcs1_pem(pem, "nova").unwrap();
         drop(std::hint::black_box(key.into_private_openssh().unwrap()));
     });
+}
+
+/// The fresh-block check itself: a block that held a secret and went back to `malloc` unwiped
+/// (the recorder's wipe turned off for one drop) is named when a recorded path gets it back.
+/// The path asks for 16 blocks of each size around the freed one's, so that glibc hands it out
+/// again whichever of its bins it went to (each size's cache holds at most 7 blocks); other
+/// allocators may keep it.
+#[test]
+#[cfg_attr(
+    not(all(target_os = "linux", target_env = "gnu")),
+    ignore = "relies on glibc handing a freed block out again"
+)]
+fn a_secret_released_unwiped_is_found_in_a_fresh_block() {
+    let _serial = SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let secrets = Secrets::of_pem(include_str!("data/nova/rsa_prv.pem"));
+    let (name, p) = &secrets.0[0];
+    assert_eq!(name, "p (big-endian)");
+    // p from offset 32 on: `malloc` keeps its free-list links in the first 16 bytes.
+    let mut block = vec![0u8; 256];
+    let n = p.len().min(block.len() - 32);
+    block[32..32 + n].copy_from_slice(&p[..n]);
+    WIPE.store(false, SeqCst);
+    drop(std::hint::black_box(block));
+    WIPE.store(true, SeqCst);
+    secrets.arm();
+    let _ = recorded(|| {
+        let held: Vec<Vec<u8>> = (0..16)
+            .flat_map(|_| [232, 248, 264, 280, 296].map(Vec::with_capacity))
+            .collect();
+        drop(std::hint::black_box(held));
+    });
+    let hit = secrets
+        .fresh_hit()
+        .expect("the unwiped block is handed out again, holding p");
+    assert!(hit.contains("held p (big-endian)"), "{hit}");
 }
