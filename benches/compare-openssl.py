@@ -192,6 +192,10 @@ def print_interleaved(results):
     if 2048 in results:
         m = results[2048][1]
         print(f"- targets at 2048 bits: 1 thread <= 0.8x: {m['keypairs'] / m['openssl']:.2f}x; 2 threads <= 0.5x: {m['keypairs-2'] / m['openssl']:.2f}x")
+    for bits in (3072, 4096):
+        if bits in results:
+            m = results[bits][1]
+            print(f"- target at {bits} bits: 1 thread <= 0.8x: {m['keypairs'] / m['openssl']:.2f}x")
 
 
 def fmt(s):

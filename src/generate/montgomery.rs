@@ -14,7 +14,7 @@
 //!   product once, doubled, plus the diagonal, into a double-width number, then a separate
 //!   reduction ([`Modulus::redc`], SOS order). Both passes run several rows at a time, so that
 //!   independent carry chains keep the multiplier busy (measured here, one square against one
-//!   `mul`: 0.84x at 16 limbs, 0.76x at 24, 0.70x at 32).
+//!   `mul`: 0.83x at 16 limbs, 0.78x at 24, 0.64x at 32).
 //! - [`Modulus::base_two_test`]: the strong probable-prime test to base 2 as a left-to-right
 //!   ladder over all `64 L` bits of `m - 1` (square; then, in one pass, a masked doubling and the
 //!   masked subtraction of m; in a second pass, the select and the comparisons with 1 and -1): no
