@@ -1,7 +1,8 @@
 //! Freed-memory hygiene of Ed25519/ECDSA generation and passphrase encryption: a recording global
-//! allocator looks at every block as it is freed (and the old block of every reallocation) for
-//! 16 bytes of a secret (the Ed25519 seed, the ECDSA scalar, the passphrase) while the code under
-//! test runs. A hit means a buffer that held the secret was freed without being zeroized.
+//! allocator (tests/support/watch.rs) looks at every block as it is freed (and the old block of
+//! every reallocation) for 16 bytes of a secret (the Ed25519 seed, the ECDSA scalar, the
+//! passphrase) while the code under test runs. A hit means a buffer that held the secret was
+//! freed without being zeroized.
 //!
 //! Its own test binary with ONE `#[test]`, so nothing else allocates while a case is watched.
 #![allow(
@@ -10,94 +11,21 @@
 )]
 #![allow(clippy::unwrap_used, clippy::panic, reason = "test code")]
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering::SeqCst};
+#[path = "support/watch.rs"]
+mod watch;
 
 use rand_chacha::ChaCha8Rng;
 use rand_core::SeedableRng as _;
 #[cfg(feature = "encryption")]
 use zeroize::Zeroizing;
 
+/// Bytes of a secret looked for.
 const NEEDLE_LEN: usize = 16;
 
-static ARMED: AtomicBool = AtomicBool::new(false);
-static NEEDLE: [AtomicU8; NEEDLE_LEN] = [const { AtomicU8::new(0) }; NEEDLE_LEN];
-static HITS: AtomicUsize = AtomicUsize::new(0);
-static CHECKED: AtomicUsize = AtomicUsize::new(0);
-
-/// Looks for the needle in a block about to be freed.
-///
-/// # Safety
-/// `ptr` must point to `len` readable bytes.
-unsafe fn inspect(ptr: *const u8, len: usize) {
-    if !ARMED.load(SeqCst) || len < NEEDLE_LEN {
-        return;
-    }
-    CHECKED.fetch_add(1, SeqCst);
-    let mut needle = [0u8; NEEDLE_LEN];
-    for (n, a) in needle.iter_mut().zip(&NEEDLE) {
-        *n = a.load(SeqCst);
-    }
-    // SAFETY: the caller guarantees `len` readable bytes at `ptr`.
-    let block = unsafe { core::slice::from_raw_parts(ptr, len) };
-    if block.windows(NEEDLE_LEN).any(|w| w == needle) {
-        HITS.fetch_add(1, SeqCst);
-    }
-}
-
-struct Recording;
-
-// SAFETY: allocation is `System`'s; `dealloc` and `realloc` only read the block being freed
-// (which is still valid) before handing it to `System`; `realloc` is alloc + copy + free.
-unsafe impl GlobalAlloc for Recording {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded as is.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded as is.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: the block is live until `System.dealloc`.
-        unsafe {
-            inspect(ptr, layout.size());
-            System.dealloc(ptr, layout);
-        }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: `new_size` is valid for `layout.align()` (GlobalAlloc's contract); the old block
-        // is live until it is freed below, and the copy stays inside both blocks.
-        unsafe {
-            let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
-            let new = System.alloc(new_layout);
-            if !new.is_null() {
-                core::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
-                inspect(ptr, layout.size());
-                System.dealloc(ptr, layout);
-            }
-            new
-        }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Recording = Recording;
-
-/// Runs `f` with `secret`'s first 16 bytes as the needle; the number of freed blocks that held it.
+/// Runs `f` watching for `secret`: the freed blocks that held it, and the blocks scanned.
 fn watch(secret: &[u8], f: impl FnOnce()) -> (usize, usize) {
-    for (a, b) in NEEDLE.iter().zip(secret) {
-        a.store(*b, SeqCst);
-    }
-    HITS.store(0, SeqCst);
-    CHECKED.store(0, SeqCst);
-    ARMED.store(true, SeqCst);
-    f();
-    ARMED.store(false, SeqCst);
-    (HITS.load(SeqCst), CHECKED.load(SeqCst))
+    let seen = watch::watch(&[secret], f);
+    (seen.hits[0], seen.scanned)
 }
 
 fn rng(n: u8) -> ChaCha8Rng {

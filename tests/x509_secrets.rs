@@ -3,8 +3,8 @@
 //! exponent as big-endian bytes, as DER and PKCS#8 carry them), the bundle (whose key is under
 //! the empty password, so as secret as the key) or the bundle's base64.
 //!
-//! A recording global allocator scans every block before it is freed (and the old block of every
-//! reallocation) for those byte strings. Its own test binary with ONE `#[test]`, so nothing else
+//! A recording global allocator (tests/support/watch.rs) scans every block before it is freed
+//! (and the old block of every reallocation) for those byte strings. Its own test binary with ONE `#[test]`, so nothing else
 //! frees memory while a create is watched.
 #![allow(
     unsafe_code,
@@ -12,9 +12,9 @@
 )]
 #![allow(clippy::unwrap_used, clippy::panic, reason = "test code")]
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+#[path = "support/watch.rs"]
+mod watch;
+
 use std::time::{Duration, UNIX_EPOCH};
 
 use keypairs::api::{self, Context, KeySource, Microversion};
@@ -22,82 +22,6 @@ use keypairs::{Error, GeneratedKey};
 use rand_chacha::ChaCha8Rng;
 use rand_core::SeedableRng as _;
 use rsa::traits::PrivateKeyParts as _;
-
-/// Scans freed blocks while set.
-static WATCHING: AtomicBool = AtomicBool::new(false);
-/// The secrets looked for (set before watching starts, never freed).
-static NEEDLES: OnceLock<Vec<(&'static str, Vec<u8>)>> = OnceLock::new();
-/// 1 + the index of the first needle found in a freed block (0: none).
-static FOUND: AtomicUsize = AtomicUsize::new(0);
-/// Blocks scanned while watching.
-static SCANNED: AtomicUsize = AtomicUsize::new(0);
-
-/// Wraps `System`; scans a block for the needles before it is freed.
-struct Recording;
-
-/// Looks for every needle in the `size` bytes at `ptr` (no allocation).
-///
-/// # Safety
-/// `ptr` must point to `size` readable bytes.
-unsafe fn scan(ptr: *const u8, size: usize) {
-    if !WATCHING.load(SeqCst) || size == 0 {
-        return;
-    }
-    let Some(needles) = NEEDLES.get() else {
-        return;
-    };
-    SCANNED.fetch_add(1, SeqCst);
-    // SAFETY: the caller guarantees `size` readable bytes at `ptr`.
-    let block = unsafe { core::slice::from_raw_parts(ptr, size) };
-    for (i, (_, needle)) in needles.iter().enumerate() {
-        if needle.len() <= block.len() && block.windows(needle.len()).any(|w| w == needle) {
-            let _ = FOUND.compare_exchange(0, i + 1, SeqCst, SeqCst);
-        }
-    }
-}
-
-// SAFETY: allocation is forwarded to `System` unchanged; `dealloc` and `realloc` only read the
-// block (which the caller still owns) before handing it to `System`.
-unsafe impl GlobalAlloc for Recording {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded as is.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded as is.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: the block is live until the `System.dealloc` below.
-        unsafe { scan(ptr, layout.size()) };
-        // SAFETY: forwarded as is.
-        unsafe { System.dealloc(ptr, layout) };
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // A new block, the bytes copied, the old block scanned and freed: what a moving
-        // reallocation leaves behind is checked too.
-        // SAFETY: `new_size` is non-zero and fits the alignment, per `realloc`'s contract.
-        let new_layout = unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
-        // SAFETY: forwarded.
-        let new = unsafe { System.alloc(new_layout) };
-        if !new.is_null() {
-            // SAFETY: both blocks are live and hold at least the copied length.
-            unsafe { core::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size)) };
-            // SAFETY: the old block is live until freed here.
-            unsafe {
-                scan(ptr, layout.size());
-                System.dealloc(ptr, layout);
-            }
-        }
-        new
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Recording = Recording;
 
 /// Hands out the same generated key each time (from the seeded RNG) and fixed random bytes.
 struct SeededKeys;
@@ -182,28 +106,28 @@ fn x509_create_frees_no_secret() {
     let b64_at = at / 3 * 4;
     needles.extend(windows("bundle base64", &b64.as_bytes()[b64_at..], 48, 128));
     assert!(needles.len() > 20);
-    NEEDLES.set(needles).unwrap();
 
-    WATCHING.store(true, SeqCst);
-    let created = create();
-    // Everything the create allocated is freed here, the reply included (it is zeroizing).
-    let same = created
-        .response()
-        .keypair
-        .private_key
-        .as_ref()
-        .unwrap()
-        .secret_pem()
-        == b64;
-    drop(created);
-    WATCHING.store(false, SeqCst);
+    let bytes: Vec<&[u8]> = needles.iter().map(|(_, n)| n.as_slice()).collect();
+    let mut same = false;
+    let seen = watch::watch(&bytes, || {
+        let created = create();
+        // Everything the create allocated is freed here, the reply included (it is zeroizing).
+        same = created
+            .response()
+            .keypair
+            .private_key
+            .as_ref()
+            .unwrap()
+            .secret_pem()
+            == b64;
+        drop(created);
+    });
 
     assert!(same, "the create is deterministic");
-    let scanned = SCANNED.load(SeqCst);
+    let scanned = seen.scanned;
     assert!(scanned > 100, "only {scanned} blocks freed");
-    let found = FOUND.load(SeqCst);
-    if found != 0 {
-        let label = NEEDLES.get().unwrap()[found - 1].0;
+    if let Some(i) = seen.hits.iter().position(|&h| h > 0) {
+        let label = needles[i].0;
         panic!("a freed block still held the {label} ({scanned} blocks scanned)");
     }
     println!("x509 create: {scanned} freed blocks scanned, no secret left behind");
