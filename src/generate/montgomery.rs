@@ -274,48 +274,32 @@ impl<const L: usize> Modulus<L> {
             let (a0, a1, a2, a3) = (a[i], a[i + 1], a[i + 2], a[i + 3]);
             let b = 2 * i;
             // Columns where rows i + 1, i + 2, i + 3 have not started yet.
-            let (x, mut c0) = mac(t[b + 1], a0, a1, 0);
-            t[b + 1] = x;
+            let (mut x, mut c0, mut c1, mut c2, mut c3);
+            (t[b + 1], c0) = mac(t[b + 1], a0, a1, 0);
             (t[b + 2], c0) = mac(t[b + 2], a0, a2, c0);
-            let (x, c) = mac(t[b + 3], a0, a3, c0);
-            c0 = c;
-            let (x, mut c1) = mac(x, a1, a2, 0);
-            t[b + 3] = x;
-            let (x, c) = mac(t[b + 4], a0, a[i + 4], c0);
-            c0 = c;
+            (x, c0) = mac(t[b + 3], a0, a3, c0);
+            (t[b + 3], c1) = mac(x, a1, a2, 0);
+            (x, c0) = mac(t[b + 4], a0, a[i + 4], c0);
             (t[b + 4], c1) = mac(x, a1, a3, c1);
-            let (x, c) = mac(t[b + 5], a0, a[i + 5], c0);
-            c0 = c;
-            let (x, c) = mac(x, a1, a[i + 4], c1);
-            c1 = c;
-            let (x, mut c2) = mac(x, a2, a3, 0);
-            t[b + 5] = x;
-            let (x, c) = mac(t[b + 6], a0, a[i + 6], c0);
-            c0 = c;
-            let (x, c) = mac(x, a1, a[i + 5], c1);
-            c1 = c;
+            (x, c0) = mac(t[b + 5], a0, a[i + 5], c0);
+            (x, c1) = mac(x, a1, a[i + 4], c1);
+            (t[b + 5], c2) = mac(x, a2, a3, 0);
+            (x, c0) = mac(t[b + 6], a0, a[i + 6], c0);
+            (x, c1) = mac(x, a1, a[i + 5], c1);
             (t[b + 6], c2) = mac(x, a2, a[i + 4], c2);
-            let mut c3 = 0;
+            c3 = 0;
             for k in b + 7..i + L {
-                let mut x = t[k];
-                (x, c0) = mac(x, a0, a[k - i], c0);
+                (x, c0) = mac(t[k], a0, a[k - i], c0);
                 (x, c1) = mac(x, a1, a[k - i - 1], c1);
                 (x, c2) = mac(x, a2, a[k - i - 2], c2);
                 (t[k], c3) = mac(x, a3, a[k - i - 3], c3);
             }
             // Row i has ended: its carry opens column i + L; the others end one by one.
-            let (x, c) = mac(c0, a1, a[L - 1], c1);
-            c1 = c;
-            let (x, c) = mac(x, a2, a[L - 2], c2);
-            c2 = c;
-            let (x, c) = mac(x, a3, a[L - 3], c3);
-            c3 = c;
-            t[i + L] = x;
-            let (x, c) = mac(c1, a2, a[L - 1], c2);
-            c2 = c;
-            let (x, c) = mac(x, a3, a[L - 2], c3);
-            c3 = c;
-            t[i + L + 1] = x;
+            (x, c1) = mac(c0, a1, a[L - 1], c1);
+            (x, c2) = mac(x, a2, a[L - 2], c2);
+            (t[i + L], c3) = mac(x, a3, a[L - 3], c3);
+            (x, c2) = mac(c1, a2, a[L - 1], c2);
+            (t[i + L + 1], c3) = mac(x, a3, a[L - 2], c3);
             (t[i + L + 2], t[i + L + 3]) = mac(c2, a3, a[L - 1], c3);
             i += 4;
         }
@@ -365,51 +349,40 @@ impl<const L: usize> Modulus<L> {
         let mut hi = 0;
         let mut i = 0;
         while i + 3 < L {
+            // Row i's multiplier makes word i vanish; row i + 1's is known once row i has
+            // added into word i + 1, and so on.
+            let (mut x, mut ca, mut cb, mut cc, mut cd);
             let qa = t[i].wrapping_mul(k);
-            let (_, mut ca) = mac(t[i], qa, m[0], 0);
-            let (x, c) = mac(t[i + 1], qa, m[1], ca);
-            ca = c;
+            (_, ca) = mac(t[i], qa, m[0], 0);
+            (x, ca) = mac(t[i + 1], qa, m[1], ca);
             let qb = x.wrapping_mul(k);
-            let (_, mut cb) = mac(x, qb, m[0], 0);
-            let (x, c) = mac(t[i + 2], qa, m[2], ca);
-            ca = c;
-            let (x, c) = mac(x, qb, m[1], cb);
-            cb = c;
+            (_, cb) = mac(x, qb, m[0], 0);
+            (x, ca) = mac(t[i + 2], qa, m[2], ca);
+            (x, cb) = mac(x, qb, m[1], cb);
             let qc = x.wrapping_mul(k);
-            let (_, mut cc) = mac(x, qc, m[0], 0);
-            let (x, c) = mac(t[i + 3], qa, m[3], ca);
-            ca = c;
-            let (x, c) = mac(x, qb, m[2], cb);
-            cb = c;
-            let (x, c) = mac(x, qc, m[1], cc);
-            cc = c;
+            (_, cc) = mac(x, qc, m[0], 0);
+            (x, ca) = mac(t[i + 3], qa, m[3], ca);
+            (x, cb) = mac(x, qb, m[2], cb);
+            (x, cc) = mac(x, qc, m[1], cc);
             let qd = x.wrapping_mul(k);
-            let (_, mut cd) = mac(x, qd, m[0], 0);
+            (_, cd) = mac(x, qd, m[0], 0);
             for j in 4..L {
-                let mut x = t[i + j];
-                (x, ca) = mac(x, qa, m[j], ca);
+                (x, ca) = mac(t[i + j], qa, m[j], ca);
                 (x, cb) = mac(x, qb, m[j - 1], cb);
                 (x, cc) = mac(x, qc, m[j - 2], cc);
                 (t[i + j], cd) = mac(x, qd, m[j - 3], cd);
             }
-            let (y, c1) = adc(t[i + L], ca, hi);
-            let (y, c) = mac(y, qb, m[L - 1], cb);
-            cb = c;
-            let (y, c) = mac(y, qc, m[L - 2], cc);
-            cc = c;
-            let (y, c) = mac(y, qd, m[L - 3], cd);
-            cd = c;
-            t[i + L] = y;
-            let (y, c2) = adc(t[i + L + 1], cb, c1);
-            let (y, c) = mac(y, qc, m[L - 1], cc);
-            cc = c;
-            let (y, c) = mac(y, qd, m[L - 2], cd);
-            cd = c;
-            t[i + L + 1] = y;
-            let (y, c3) = adc(t[i + L + 2], cc, c2);
-            let (y, c) = mac(y, qd, m[L - 1], cd);
-            cd = c;
-            t[i + L + 2] = y;
+            // The rows end one by one; the single-bit carries c1, c2, c3 move up with them.
+            let (c1, c2, c3);
+            (x, c1) = adc(t[i + L], ca, hi);
+            (x, cb) = mac(x, qb, m[L - 1], cb);
+            (x, cc) = mac(x, qc, m[L - 2], cc);
+            (t[i + L], cd) = mac(x, qd, m[L - 3], cd);
+            (x, c2) = adc(t[i + L + 1], cb, c1);
+            (x, cc) = mac(x, qc, m[L - 1], cc);
+            (t[i + L + 1], cd) = mac(x, qd, m[L - 2], cd);
+            (x, c3) = adc(t[i + L + 2], cc, c2);
+            (t[i + L + 2], cd) = mac(x, qd, m[L - 1], cd);
             (t[i + L + 3], hi) = adc(t[i + L + 3], cd, c3);
             i += 4;
         }
