@@ -37,6 +37,17 @@ impl KeySource for SeededKeys {
     }
 }
 
+/// The `private_key` of an x509 create: the PKCS#12 bundle in base64.
+fn bundle_base64(created: &api::Created) -> &str {
+    created
+        .response()
+        .keypair
+        .private_key
+        .as_ref()
+        .unwrap()
+        .secret_pem()
+}
+
 fn create() -> api::Created {
     let ctx = Context::new("winrm-user", Microversion::new(2).unwrap())
         .with_now(UNIX_EPOCH + Duration::from_secs(1_767_225_600));
@@ -68,14 +79,7 @@ fn x509_create_frees_no_secret() {
         .unwrap();
     let key = <rsa::PrivateKey as rsa::pkcs1::DecodeRsaPrivateKey>::from_pkcs1_pem(&key).unwrap();
     let first = create();
-    let b64 = first
-        .response()
-        .keypair
-        .private_key
-        .as_ref()
-        .unwrap()
-        .secret_pem()
-        .to_owned();
+    let b64 = bundle_base64(&first).to_owned();
     let pfx = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &b64).unwrap();
     drop(first);
 
@@ -112,14 +116,7 @@ fn x509_create_frees_no_secret() {
     let seen = watch::watch(&bytes, || {
         let created = create();
         // Everything the create allocated is freed here, the reply included (it is zeroizing).
-        same = created
-            .response()
-            .keypair
-            .private_key
-            .as_ref()
-            .unwrap()
-            .secret_pem()
-            == b64;
+        same = bundle_base64(&created) == b64;
         drop(created);
     });
 
