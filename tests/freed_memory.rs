@@ -37,7 +37,6 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
-use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering::SeqCst};
 
@@ -418,28 +417,21 @@ impl Secrets {
         ))
     }
 
-    /// The names of the secrets found in `arena`, with the offset of the first hit.
+    /// The names of the secrets found in `arena`, with the offset of the first hit (after
+    /// [`Secrets::arm`]).
     fn found_in(&self, arena: &[u8]) -> Vec<String> {
-        let mut chunks: HashMap<[u8; 16], usize> = HashMap::new();
-        for (i, (_, bytes)) in self.0.iter().enumerate() {
-            for chunk in bytes.chunks_exact(16) {
-                if self.1.windows(16).any(|w| w == chunk) {
-                    continue;
-                }
-                chunks.insert(chunk.try_into().unwrap(), i);
-            }
-        }
+        // The chunks looked up are those `arm` handed to the fresh-block check.
+        assert!(CHUNKS.load(SeqCst) > 0, "arm() the secrets first");
         let mut hits: Vec<Option<usize>> = vec![None; self.0.len()];
         for (offset, window) in arena.windows(16).enumerate() {
             // Skip windows of zeros fast: zeroized memory is most of a good record.
             if window[0] == 0 && window[15] == 0 {
                 continue;
             }
-            if let Some(&i) = chunks.get(<&[u8; 16]>::try_from(window).unwrap()) {
+            if let Some(i) = secret_chunk(window.try_into().unwrap()) {
                 hits[i].get_or_insert(offset);
             }
         }
-        let _ = &mut hits;
         hits.iter()
             .enumerate()
             .filter_map(|(i, h)| {

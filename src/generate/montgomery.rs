@@ -110,6 +110,29 @@ fn assign_if<const L: usize>(a: &mut [u64; L], b: &[u64; L], choice: u64) {
     }
 }
 
+/// 1 if position `k` of a strong probable-prime test passes it, given whether the value there is
+/// 1 and whether it is -1 (0/1 each): 1 counts at `k == s`, -1 at `1 <= k <= s`
+/// (`m - 1 = d 2^s`, the value being `base^((m - 1) >> k)`).
+#[inline(always)]
+const fn verdict(is_one: u64, is_minus_one: u64, k: u64, s: u64) -> u64 {
+    let at_s = is_zero(k ^ s);
+    let in_range = le(k, s) & (1 ^ is_zero(k));
+    (at_s & is_one) | (in_range & is_minus_one)
+}
+
+/// `-m^-1 mod 2^64` for an odd `m`, by Newton's iteration (each step doubles the correct bits:
+/// 3 -> 192).
+#[inline]
+pub(crate) const fn neg_inv_mod_word(m: u64) -> u64 {
+    let mut inv = m; // correct to 3 bits for odd m
+    let mut step = 0;
+    while step < 6 {
+        inv = inv.wrapping_mul(2u64.wrapping_sub(m.wrapping_mul(inv)));
+        step += 1;
+    }
+    inv.wrapping_neg()
+}
+
 /// 1 if `a == b`, else 0.
 #[inline(always)]
 pub(crate) fn eq<const L: usize>(a: &[u64; L], b: &[u64; L]) -> u64 {
@@ -204,12 +227,6 @@ impl<const L: usize> Modulus<L> {
         if L == 0 || m[0] & 1 == 0 || m[L - 1] >> 63 == 0 {
             return None;
         }
-        // Newton's iteration for m0^-1 mod 2^64 (each step doubles the correct bits: 5 -> 320).
-        let m0 = m[0];
-        let mut inv = m0; // correct to 3 bits for odd m0
-        for _ in 0..6 {
-            inv = inv.wrapping_mul(2u64.wrapping_sub(m0.wrapping_mul(inv)));
-        }
         let mut one = [0u64; L];
         let zero = [0u64; L];
         sub(&mut one, &zero, m); // R - m = R mod m, as m > R / 2
@@ -217,7 +234,7 @@ impl<const L: usize> Modulus<L> {
         sub(&mut minus_one, m, &one);
         Some(Self {
             m: *m,
-            m0inv: inv.wrapping_neg(),
+            m0inv: neg_inv_mod_word(m[0]),
             one,
             minus_one,
         })
@@ -258,13 +275,14 @@ impl<const L: usize> Modulus<L> {
         sub_if(t, m, hi | (borrow ^ 1));
     }
 
-    /// `out = a a R^-1 mod m`, for `a < m` (`L` even): the square as a double-width product
-    /// (each cross product once, then doubled, plus the diagonal), then the Montgomery
-    /// reduction (SOS order, [`Modulus::redc`]). The cross products take two rows at a time (two
-    /// independent carry chains). About 3/4 of the word products of [`Modulus::mul`].
+    /// `out = a a R^-1 mod m`, for `a < m` (`L` a positive multiple of 4, at most 32): the square
+    /// as a double-width product (each cross product once, then doubled, plus the diagonal), then
+    /// the Montgomery reduction (SOS order, [`Modulus::redc`]). The cross products take four rows
+    /// at a time while the rows are long enough, then two (independent carry chains). About 3/4
+    /// of the word products of [`Modulus::mul`].
     #[inline]
     pub(crate) fn sqr(&self, out: &mut [u64; L], a: &[u64; L]) {
-        const { assert!(L & 3 == 0 && L <= 32, "L is a multiple of 4, at most 32") };
+        const { assert!(L & 3 == 0 && L >= 4 && L <= 32, "L is 4, 8, ..., 32") };
         let mut wide = Wide::<L>::new();
         let t = &mut wide.0;
         // Cross products a_i a_j (i < j): four rows together while they are long enough, then
@@ -317,10 +335,8 @@ impl<const L: usize> Modulus<L> {
             (t[i + L], t[i + L + 1]) = mac(ca, bi, a[L - 1], cb);
             i += 2;
         }
-        if L >= 2 {
-            // Row L - 2 holds one product; row L - 1 none.
-            (t[2 * L - 3], t[2 * L - 2]) = mac(t[2 * L - 3], a[L - 2], a[L - 1], 0);
-        }
+        // Row L - 2 holds one product; row L - 1 none.
+        (t[2 * L - 3], t[2 * L - 2]) = mac(t[2 * L - 3], a[L - 2], a[L - 1], 0);
         // Doubled, plus the squares on the diagonal.
         let mut top = 0;
         for x in t[..2 * L].iter_mut() {
@@ -459,9 +475,7 @@ impl<const L: usize> Modulus<L> {
     /// `1 <= k <= s` it may be -1 (`m - 1 = d 2^s`, `x = base^((m - 1) >> k)`).
     #[inline(always)]
     fn check(&self, pass: &mut u64, x: &[u64; L], k: u64, s: u64) {
-        let at_s = is_zero(k ^ s);
-        let in_range = le(k, s) & (1 ^ is_zero(k));
-        *pass |= (at_s & eq(x, &self.one)) | (in_range & eq(x, &self.minus_one));
+        *pass |= verdict(eq(x, &self.one), eq(x, &self.minus_one), k, s);
     }
 
     /// The strong probable-prime (Miller-Rabin) test of m to base 2.
@@ -498,9 +512,7 @@ impl<const L: usize> Modulus<L> {
                     not_minus_one |= v ^ minus_one;
                 }
                 let k = (i * 64 + j) as u64;
-                let at_s = is_zero(k ^ s);
-                let in_range = le(k, s) & (1 ^ is_zero(k));
-                pass |= (at_s & is_zero(not_one)) | (in_range & is_zero(not_minus_one));
+                pass |= verdict(is_zero(not_one), is_zero(not_minus_one), k, s);
             }
         }
         pass == 1

@@ -289,30 +289,27 @@ mod tests {
     }
 
     fn profile<const L: usize>(seeds: u8) {
-        let (mut sieve_t, mut first_t, mut final_t, mut tests): (
-            std::time::Duration,
-            std::time::Duration,
-            std::time::Duration,
-            u32,
-        ) = Default::default();
-        let mut sieve_setup = std::time::Duration::ZERO;
+        use std::time::{Duration, Instant};
+        let [mut sieve_setup, mut sieve_t, mut first_t, mut final_t] = [Duration::ZERO; 4];
+        let mut tests = 0u32;
         for n in 1..=seeds {
             let s = seed(n);
-            let t = std::time::Instant::now();
+            let t = Instant::now();
             let mut sieve = Sieve::<L>::new(random_start(&s), 65537);
-            sieve_setup += t.elapsed();
-            sieve_t += t.elapsed();
+            let setup = t.elapsed();
+            sieve_setup += setup;
+            sieve_t += setup;
             let mut number = 0;
             loop {
-                let t = std::time::Instant::now();
+                let t = Instant::now();
                 let (_, c) = sieve.next_candidate().unwrap();
                 sieve_t += t.elapsed();
-                let t = std::time::Instant::now();
+                let t = Instant::now();
                 let pass = passes_first_stage(&c);
                 first_t += t.elapsed();
                 tests += 1;
                 if pass {
-                    let t = std::time::Instant::now();
+                    let t = Instant::now();
                     assert!(passes_final_stage(&c, &s, number));
                     final_t += t.elapsed();
                     break;

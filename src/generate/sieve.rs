@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use super::montgomery::Limbs;
+use super::montgomery::{Limbs, neg_inv_mod_word};
 
 /// The bound of 1024-bit candidates.
 const SMALL_BOUND: u32 = 1 << 18;
@@ -45,6 +45,13 @@ const WINDOW: u64 = 64;
 /// Windows a sieve scans before it gives up: 2^22 candidates (prime gaps at 1024 bits and up
 /// are some thousands).
 const MAX_WINDOWS: u64 = 1 << 16;
+
+/// `x - p` if `x >= p`, else `x`, without a branch (for `x < 2 p`, `p < 2^63`).
+#[inline(always)]
+const fn reduce_once(x: u64, p: u64) -> u64 {
+    let ge = 1 ^ (x.wrapping_sub(p) >> 63);
+    x - (p & ge.wrapping_neg())
+}
 
 /// One small prime (or the exponent) with its precomputed, public constants.
 #[derive(Clone, Copy, Debug)]
@@ -81,8 +88,7 @@ impl SmallPrime {
         let p = u64::from(self.p);
         let q = ((u128::from(x) * u128::from(self.barrett)) >> 64) as u64;
         let r = x.wrapping_sub(q.wrapping_mul(p)); // in [0, 2p)
-        let ge = 1 ^ (r.wrapping_sub(p) >> 63);
-        r - (p & ge.wrapping_neg())
+        reduce_once(r, p)
     }
 
     /// `x mod p` of a multi-limb `x`, 32 bits at a time.
@@ -104,8 +110,7 @@ impl SmallPrime {
     fn offset_from_residue(&self, r: u64, target: u64) -> u32 {
         let p = u64::from(self.p);
         let u = target + p - r; // in [1, 2p)
-        let ge = 1 ^ (u.wrapping_sub(p) >> 63);
-        let u = u - (p & ge.wrapping_neg()); // (target - r) mod p
+        let u = reduce_once(u, p); // (target - r) mod p
         // u / 2 mod p: (u + p) / 2 when u is odd.
         let half = (u + (p & (u & 1).wrapping_neg())) >> 1;
         u32::try_from(half).unwrap_or(0) // < p < 2^32
@@ -134,8 +139,7 @@ impl Group {
         let q = (x as u64).wrapping_mul(self.neg_inv);
         // x + q modulus < 2^65 modulus < 2^128, and it is a multiple of 2^64.
         let t = ((x + u128::from(q) * u128::from(self.modulus)) >> 64) as u64; // < 2 modulus
-        let ge = 1 ^ (t.wrapping_sub(self.modulus) >> 63);
-        t - (self.modulus & ge.wrapping_neg())
+        reduce_once(t, self.modulus)
     }
 
     /// `2^(64 (limbs + 1)) mod modulus` (`limbs >= 1`): what turns `x 2^(-64 limbs)` back
@@ -196,15 +200,10 @@ impl Table {
                 }
                 end += 1;
             }
-            // -m^-1 mod 2^64 by Newton's iteration (m odd; each step doubles the right bits).
-            let mut inv = modulus;
-            for _ in 0..6 {
-                inv = inv.wrapping_mul(2u64.wrapping_sub(modulus.wrapping_mul(inv)));
-            }
             let r2 = ((u128::MAX % u128::from(modulus) + 1) % u128::from(modulus)) as u64;
             groups.push(Group {
                 modulus,
-                neg_inv: inv.wrapping_neg(),
+                neg_inv: neg_inv_mod_word(modulus),
                 r2,
                 first,
                 end,
