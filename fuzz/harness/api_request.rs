@@ -1,5 +1,5 @@
 //! Invariants of the API entry point on arbitrary request bodies. Shared by the fuzz target
-//! (`fuzz_targets/api_request.rs`) and the corpus replay test (`tests/fuzz_corpus.rs`).
+//! (`fuzz_targets/api_request.rs`) and the corpus replay test (`tests/library/fuzz_corpus.rs`).
 //!
 //! Each input is one body, sent at microversions 2.1, 2.2, 2.9, 2.10, 2.91 and 2.92 through
 //! `api::handle` with a store in which only the name `taken` exists. No key is generated per

@@ -1,6 +1,6 @@
 //! Invariants of encoding a generated key with fuzzed comments and format choices. Shared by the
 //! fuzz target (`fuzz_targets/encode_generated.rs`) and the corpus replay test
-//! (`tests/fuzz_corpus.rs`).
+//! (`tests/library/fuzz_corpus.rs`).
 //!
 //! One 2048-bit key is generated once per process (seeded RNG) and kept as PKCS#1 PEM; each input
 //! reloads it with `GeneratedKey::from_pkcs1_pem(pem, comment)`, exactly as if it had just been

@@ -1,5 +1,5 @@
 //! Invariants of the import parser on arbitrary bytes. Shared by the fuzz target
-//! (`fuzz_targets/parse_public_key.rs`) and the corpus replay test (`tests/fuzz_corpus.rs`).
+//! (`fuzz_targets/parse_public_key.rs`) and the corpus replay test (`tests/library/fuzz_corpus.rs`).
 //!
 //! - The API policy and the 16 KiB inspect policy agree on every input the API's size limit
 //!   admits, and the API policy refuses longer inputs with `input_too_long`.

@@ -1,6 +1,6 @@
 //! A test's own `sshd` on 127.0.0.1 (Debian's openssh-server): a private temporary directory,
 //! a host key, a config of the test's own on a free port, and `ssh` logging in to it. Shared by
-//! tests/sshd_login.rs and tests/sshd_ca_login.rs; each of them includes tests/support/tools.rs as
+//! tests/process/sshd_login.rs and sshd_ca_login.rs; their binary includes tests/support/tools.rs as
 //! `mod tools` next to this one. Every server started here is killed and reaped on drop, so a
 //! failing assertion cannot leave one running; every directory is removed on drop.
 

@@ -1,11 +1,9 @@
 //! `keypairs fingerprint`, run as a built binary, against ssh-keygen's output.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
 
-#[path = "support/data.rs"]
-mod data;
+use crate::data;
 
-#[path = "support/cli.rs"]
-mod cli;
+use crate::cli;
 
 use std::process::Command;
 

@@ -2,20 +2,11 @@
 //! with a counting global allocator: the peak must stay under 4 KiB for every input of at most
 //! 1024 bytes (a correctness bound, not a timing). Prints bytes and allocations per import.
 //!
-//! Its own test binary with ONE `#[test]`, so nothing else allocates while a case is measured.
-#![allow(
-    unsafe_code,
-    reason = "a #[global_allocator] needs `unsafe impl GlobalAlloc`; the library is #![forbid(unsafe_code)]"
-)]
+//! The counting is the binary's allocator's (tests/process/main.rs), whose trials run one at a
+//! time on the main thread, so nothing else allocates while a case is measured.
 
-#[allow(
-    clippy::panic,
-    reason = "shared test support: panics name the missing file"
-)]
-#[path = "support/data.rs"]
-mod data;
+use crate::data;
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 use base64::Engine as _;
@@ -23,9 +14,7 @@ use base64::Engine as _;
 /// The bound: peak heap of one import of an input of at most `MAX_PUBLIC_KEY_LEN` bytes.
 const PEAK_LIMIT: usize = 4096;
 
-/// Wraps `System`, counting live bytes, their peak, and allocations.
-struct Counting;
-
+// The counters, fed by the binary's allocator (tests/process/main.rs).
 static CURRENT: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 static ALLOCS: AtomicUsize = AtomicUsize::new(0);
@@ -37,7 +26,7 @@ fn grew(by: usize) {
 }
 
 /// Counts a new block of `size` bytes at `p` (none if the allocation failed); gives `p` back.
-fn counted(p: *mut u8, size: usize) -> *mut u8 {
+pub(crate) fn counted(p: *mut u8, size: usize) -> *mut u8 {
     if !p.is_null() {
         ALLOCS.fetch_add(1, Relaxed);
         TOTAL.fetch_add(size, Relaxed);
@@ -46,43 +35,21 @@ fn counted(p: *mut u8, size: usize) -> *mut u8 {
     p
 }
 
-// SAFETY: every method forwards to `System` with the caller's arguments unchanged; the counters
-// are plain atomics and never touch the memory.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded as is.
-        counted(unsafe { System.alloc(layout) }, layout.size())
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded as is.
-        counted(unsafe { System.alloc_zeroed(layout) }, layout.size())
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded as is.
-        unsafe { System.dealloc(ptr, layout) };
-        CURRENT.fetch_sub(layout.size(), Relaxed);
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: forwarded as is.
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            ALLOCS.fetch_add(1, Relaxed);
-            if new_size >= layout.size() {
-                TOTAL.fetch_add(new_size - layout.size(), Relaxed);
-                grew(new_size - layout.size());
-            } else {
-                CURRENT.fetch_sub(layout.size() - new_size, Relaxed);
-            }
-        }
-        p
-    }
+/// Counts a block of `size` bytes freed.
+pub(crate) fn freed(size: usize) {
+    CURRENT.fetch_sub(size, Relaxed);
 }
 
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+/// Counts a reallocation from `old` to `new` bytes (one allocation; the growth, or the shrink).
+pub(crate) fn reallocated(old: usize, new: usize) {
+    ALLOCS.fetch_add(1, Relaxed);
+    if new >= old {
+        TOTAL.fetch_add(new - old, Relaxed);
+        grew(new - old);
+    } else {
+        CURRENT.fetch_sub(old - new, Relaxed);
+    }
+}
 
 /// Heap use of one measured call.
 #[derive(Clone, Copy, Debug, Default)]
@@ -342,8 +309,7 @@ fn hostile() -> Vec<(String, Vec<u8>)> {
     v
 }
 
-#[test]
-fn import_peak_heap_is_under_4_kib() {
+pub(crate) fn import_peak_heap_is_under_4_kib() {
     let mut cases: Vec<(String, Vec<u8>)> = Vec::new();
     for sub in ["keys", "rejected", "ca", "formats", "private", "nova"] {
         let dir = data::data_dir().join(sub);
@@ -375,9 +341,12 @@ fn import_peak_heap_is_under_4_kib() {
 
     let mut worst: Option<(usize, &str, usize)> = None;
     let mut over = Vec::new();
-    println!(
+    note!(
         "{:>6} {:>6} {:>6} {:>5}  case",
-        "peak", "total", "allocs", "len"
+        "peak",
+        "total",
+        "allocs",
+        "len"
     );
     for ((name, input), (ok, u)) in cases.iter().zip(&results) {
         if input.len() > keypairs::MAX_PUBLIC_KEY_LEN {
@@ -393,7 +362,7 @@ fn import_peak_heap_is_under_4_kib() {
             ));
         }
         let mark = if *ok { "ok " } else { "err" };
-        println!(
+        note!(
             "{:>6} {:>6} {:>6} {:>5}  {mark} {name}",
             u.peak,
             u.total,
@@ -402,7 +371,7 @@ fn import_peak_heap_is_under_4_kib() {
         );
     }
     let (peak, name, len) = worst.unwrap();
-    println!(
+    note!(
         "max peak heap per import: {peak} bytes ({name}, {len}-byte input); {} cases",
         cases.len()
     );

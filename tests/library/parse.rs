@@ -2,8 +2,7 @@
 //! vectors, accepted variants and one case per line of every rule of the import policy.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
 
-#[path = "support/data.rs"]
-mod data;
+use crate::data;
 
 use std::collections::BTreeMap;
 

@@ -3,8 +3,7 @@
 //! `tests/data/ca_signatures.txt` and the installed `ssh-keygen -L`.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
 
-#[path = "support/data.rs"]
-mod data;
+use crate::data;
 
 use std::process::Command;
 

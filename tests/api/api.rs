@@ -15,8 +15,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::SeedableRng as _;
 use serde_json::{Value, json};
 
-#[path = "support/data.rs"]
-mod support;
+use crate::data as support;
 
 const SEED_USER: &str = "f882feb345064e7d9392440a0f397c25";
 const SEED_NAME: &str = "keypair-7d7c3650-dabe-4eb0-b904-5c464453c043";
@@ -661,9 +660,9 @@ impl api::KeySource for NovaKey {
 }
 
 /// Nova's `rsa_prv` (nova/tests/unit/test_crypto.py), its public line and MD5 fingerprint.
-const NOVA_RSA_PRV: &str = include_str!("data/nova/rsa_prv.pem");
-const NOVA_RSA_PUB: &str = include_str!("data/nova/rsa_pub.txt");
-const NOVA_RSA_FP: &str = include_str!("data/nova/rsa_fp.txt");
+const NOVA_RSA_PRV: &str = include_str!("../data/nova/rsa_prv.pem");
+const NOVA_RSA_PUB: &str = include_str!("../data/nova/rsa_pub.txt");
+const NOVA_RSA_FP: &str = include_str!("../data/nova/rsa_fp.txt");
 
 #[test]
 fn create_takes_its_key_from_a_key_source() {

@@ -2,8 +2,7 @@
 //! `ssh-keygen` (reads them back, fingerprints them, refuses a wrong passphrase) and `openssl`.
 #![allow(clippy::unwrap_used, clippy::panic, reason = "test code")]
 
-#[path = "support/keyfile.rs"]
-mod keyfile;
+use crate::keyfile;
 
 use std::process::{Command, Output};
 

@@ -3,8 +3,7 @@
 //! error or a closed pipe on standard output ends the run quietly (exit 1, no panic).
 #![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
 
-#[path = "support/cli.rs"]
-mod cli;
+use crate::cli;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};

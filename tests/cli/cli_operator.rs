@@ -3,8 +3,7 @@
 //! known_hosts and private key files.
 #![allow(clippy::unwrap_used, clippy::panic, reason = "test code")]
 
-#[path = "support/cli.rs"]
-mod cli;
+use crate::cli;
 
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};

@@ -3,8 +3,7 @@
 //! its place and otherwise Nova's text.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
 
-#[path = "support/data.rs"]
-mod data;
+use crate::data;
 
 use keypairs::api::{self, Context, FaultKind, Microversion, REDACTED_PRIVATE_KEY};
 use serde_json::json;

@@ -11,9 +11,9 @@ use rand_core::SeedableRng as _;
 const SEED: [u8; 32] = *b"keypairs generate test seed 0001";
 
 /// Nova's `rsa_prv` (nova/tests/unit/test_crypto.py), its public line and MD5 fingerprint.
-const NOVA_RSA_PRV: &str = include_str!("data/nova/rsa_prv.pem");
-const NOVA_RSA_PUB: &str = include_str!("data/nova/rsa_pub.txt");
-const NOVA_RSA_FP: &str = include_str!("data/nova/rsa_fp.txt");
+const NOVA_RSA_PRV: &str = include_str!("../data/nova/rsa_prv.pem");
+const NOVA_RSA_PUB: &str = include_str!("../data/nova/rsa_pub.txt");
+const NOVA_RSA_FP: &str = include_str!("../data/nova/rsa_fp.txt");
 
 fn seeded(n: u8) -> ChaCha8Rng {
     let mut seed = SEED;
@@ -268,16 +268,10 @@ fn failing_rng_is_an_error() {
 
 // ----- against real tools: ssh-keygen, openssl, Python cryptography ---------------------------
 
-#[path = "support/keyfile.rs"]
-mod keyfile;
-
-#[path = "support/tools.rs"]
-mod support_tools;
-
 mod tools {
     use super::*;
     use crate::keyfile::KeyFile;
-    use crate::support_tools::in_ci;
+    use crate::tools::in_ci;
     use std::io::Write as _;
     use std::process::{Command, Stdio};
 

@@ -2,8 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "test code")]
 
-#[path = "support/cli.rs"]
-mod cli;
+use crate::cli;
 
 use std::path::PathBuf;
 use std::process::Output;

@@ -3,17 +3,12 @@
 //! exponent as big-endian bytes, as DER and PKCS#8 carry them), the bundle (whose key is under
 //! the empty password, so as secret as the key) or the bundle's base64.
 //!
-//! A recording global allocator (tests/support/watch.rs) scans every block before it is freed
-//! (and the old block of every reallocation) for those byte strings. Its own test binary with ONE `#[test]`, so nothing else
-//! frees memory while a create is watched.
-#![allow(
-    unsafe_code,
-    reason = "a #[global_allocator] needs `unsafe impl GlobalAlloc`; the library is #![forbid(unsafe_code)]"
-)]
+//! A recording global allocator (tests/process/watch.rs) scans every block before it is freed
+//! (and the old block of every reallocation) for those byte strings. Trials of its binary run one at a time, so nothing
+//! else frees memory while a create is watched.
 #![allow(clippy::unwrap_used, clippy::panic, reason = "test code")]
 
-#[path = "support/watch.rs"]
-mod watch;
+use crate::watch;
 
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -69,8 +64,7 @@ fn windows(
         .collect()
 }
 
-#[test]
-fn x509_create_frees_no_secret() {
+pub(crate) fn x509_create_frees_no_secret() {
     // The key and the create's output, learnt before watching (the create is deterministic).
     let key = SeededKeys
         .rsa_key(2048, keypairs::NOVA_COMMENT)
@@ -127,5 +121,5 @@ fn x509_create_frees_no_secret() {
         let label = needles[i].0;
         panic!("a freed block still held the {label} ({scanned} blocks scanned)");
     }
-    println!("x509 create: {scanned} freed blocks scanned, no secret left behind");
+    note!("x509 create: {scanned} freed blocks scanned, no secret left behind");
 }

@@ -10,11 +10,9 @@
 //! Needs `sshd`, `ssh` and `ssh-keygen`: reported as ignored without them, a failure in CI.
 #![allow(clippy::unwrap_used, clippy::panic, reason = "test code")]
 
-#[path = "support/tools.rs"]
-mod tools;
+use crate::tools;
 
-#[path = "support/sshd.rs"]
-mod sshd;
+use crate::sshd;
 
 use std::fs;
 use std::path::Path;
@@ -27,24 +25,23 @@ use rand_core::SeedableRng as _;
 use sha2::Digest as _;
 use sshd::{Sshd, TempDir, current_user, ssh, start_sshd, write_private};
 
-/// Its own harness (`libtest-mimic`, as tests/sshd_login.rs): without sshd, ssh or ssh-keygen the
+/// On the binary's own harness (`libtest-mimic`, as tests/process/sshd_login.rs): without sshd, ssh or ssh-keygen the
 /// test is reported as ignored (never as passed); with `CI` set it always runs.
-fn main() {
-    let args = libtest_mimic::Arguments::from_args();
+pub(crate) fn trials() -> Vec<libtest_mimic::Trial> {
     let missing = sshd::missing_tools();
     let ignored = !missing.is_empty() && !tools::in_ci();
     if ignored {
         eprintln!("sshd CA login test ignored: {missing:?} not found");
     }
     let trial = libtest_mimic::Trial::test(
-        "sshd_accepts_logins_with_certificates_from_sk_cas_and_the_crate_agrees",
+        "sshd_ca_login::sshd_accepts_logins_with_certificates_from_sk_cas_and_the_crate_agrees",
         || {
             sshd_accepts_logins_with_certificates_from_sk_cas_and_the_crate_agrees();
             Ok(())
         },
     )
     .with_ignored_flag(ignored);
-    libtest_mimic::run(&args, vec![trial]).exit();
+    vec![trial]
 }
 
 /// `ssh -i KEY -o CertificateFile=CERT user@127.0.0.1 echo MARKER`: whether it logged in.
@@ -293,7 +290,7 @@ fn sshd_accepts_logins_with_certificates_from_sk_cas_and_the_crate_agrees() {
         let ok = login(&sshd, &user, key, &cert_path, &format!("ca-login-{i}"));
         let Some(expected) = expected else {
             // Shown, not asserted: whether this OpenSSH lets the forged certificate in.
-            eprintln!("{what}: sshd accepted it: {ok}");
+            note!("{what}: sshd accepted it: {ok}");
             continue;
         };
         assert_eq!(

@@ -5,23 +5,21 @@
 //!
 //! Needs `/usr/sbin/sshd`, `ssh` and `ssh-keygen`. Where one is missing the tests are reported as
 //! *ignored* (never as passed); `-- --include-ignored` runs them anyway (and they fail, naming the
-//! missing tools). When `CI` is set they always run, so a CI machine without sshd fails. The file
-//! has its own harness (`libtest-mimic`, `harness = false`): libtest cannot decide at run time
-//! whether a test is ignored.
+//! missing tools). When `CI` is set they always run, so a CI machine without sshd fails. The
+//! binary has its own harness (`libtest-mimic`, `harness = false`): libtest cannot decide at run
+//! time whether a test is ignored.
 #![allow(clippy::unwrap_used, clippy::panic, reason = "test code")]
 
-#[path = "support/tools.rs"]
-mod tools;
+use crate::tools;
 
-#[path = "support/sshd.rs"]
-mod sshd;
+use crate::sshd;
 
 use std::fs;
 use std::io::Read as _;
 use std::time::{Duration, Instant};
 
 use keypairs::{GeneratedKey, PrivateKeyFormat, generate_rsa};
-use libtest_mimic::{Arguments, Trial};
+use libtest_mimic::Trial;
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng as _;
 use sshd::{TempDir, current_user, missing_tools, ssh, start_sshd, write_private};
@@ -116,8 +114,8 @@ fn login(format: PrivateKeyFormat, seed: u8, authorized: u8) {
     assert_eq!(on_disk, *private);
 }
 
-fn main() {
-    let args = Arguments::from_args();
+/// The login trials, ignored where the tools are missing (module docs).
+pub(crate) fn trials() -> Vec<Trial> {
     let missing = missing_tools();
     // Ignored only where the tools are missing and CI is not set; CI runs them for real.
     let ignored = !missing.is_empty() && !in_ci();
@@ -125,7 +123,7 @@ fn main() {
         eprintln!("sshd login tests ignored: {missing:?} not found");
     }
     let trial = |name: &'static str, run: fn()| {
-        Trial::test(name, move || {
+        Trial::test(format!("sshd_login::{name}"), move || {
             run();
             Ok(())
         })
@@ -142,5 +140,5 @@ fn main() {
             login(PrivateKeyFormat::OpenSsh, 43, 44);
         }),
     ];
-    libtest_mimic::run(&args, trials).exit();
+    trials
 }

@@ -1,18 +1,13 @@
 //! Freed-memory hygiene of Ed25519/ECDSA generation and passphrase encryption: a recording global
-//! allocator (tests/support/watch.rs) looks at every block as it is freed (and the old block of
+//! allocator (tests/process/watch.rs) looks at every block as it is freed (and the old block of
 //! every reallocation) for 16 bytes of a secret (the Ed25519 seed, the ECDSA scalar, the
 //! passphrase) while the code under test runs. A hit means a buffer that held the secret was
 //! freed without being zeroized.
 //!
-//! Its own test binary with ONE `#[test]`, so nothing else allocates while a case is watched.
-#![allow(
-    unsafe_code,
-    reason = "a #[global_allocator] needs `unsafe impl GlobalAlloc`; the library is #![forbid(unsafe_code)]"
-)]
+//! Trials of its binary run one at a time, so nothing else allocates while a case is watched.
 #![allow(clippy::unwrap_used, clippy::panic, reason = "test code")]
 
-#[path = "support/watch.rs"]
-mod watch;
+use crate::watch;
 
 use rand_chacha::ChaCha8Rng;
 use rand_core::SeedableRng as _;
@@ -44,8 +39,7 @@ fn secret_of(make: &dyn Fn() -> keypairs::GeneratedEcKey) -> Vec<u8> {
     }
 }
 
-#[test]
-fn freed_memory_never_holds_a_secret() {
+pub(crate) fn freed_memory_never_holds_a_secret() {
     type Make = Box<dyn Fn() -> keypairs::GeneratedEcKey>;
     let makers: Vec<(&str, Make)> = vec![
         (
@@ -117,7 +111,7 @@ fn freed_memory_never_holds_a_secret() {
             failures.push(format!("passphrase: {hits} freed block(s) held it"));
         }
     }
-    println!("freed blocks inspected: {checked}");
+    note!("freed blocks inspected: {checked}");
     assert!(checked > 50, "the allocator saw too little: {checked}");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -1,6 +1,6 @@
 //! No secret survives in freed heap memory.
 //!
-//! A recording `#[global_allocator]` copies every freed heap block of 32 bytes or more (and the
+//! A recorder fed by the binary's `#[global_allocator]` copies every freed heap block of 32 bytes or more (and the
 //! old block of every reallocation) into an arena allocated up front; after each public path the
 //! arena is searched for the generated key's secrets: p, q, d, d mod (p-1), d mod (q-1),
 //! q^-1 mod p, each as big-endian bytes and as little-endian limbs, and the two 32-byte seeds of
@@ -20,8 +20,8 @@
 //! path fails on it too. `FREED_MEMORY_BACKTRACE=1` adds the backtrace of the first such
 //! allocation to the failure message.
 //!
-//! The recorder wipes every block it frees (the test's own copies of the secrets included) with
-//! volatile writes. A plain `write_bytes` is not enough: the `#[global_allocator]` lives in this
+//! The binary's allocator (tests/process/main.rs) wipes every block freed (the test's own copies
+//! of the secrets included) with volatile writes, after the recorder has copied it. A plain `write_bytes` is not enough: the `#[global_allocator]` lives in this
 //! crate, so LLVM inlines it into the test's code and into the generics instantiated here
 //! (`rsa`'s and `crypto-bigint`'s drops, `api::handle`), and there it deletes the zeroing as a
 //! dead store before `free`. The test's own copy of qinv (`to_be_bytes()`'s box in
@@ -29,13 +29,9 @@
 //! got that memory back, and its empty buckets (never written) were recorded holding qinv: a
 //! hit naming the wrong code. Until the wipe was volatile, the recorder hid this by zeroing
 //! every block it handed out.
-#![allow(
-    unsafe_code,
-    reason = "a #[global_allocator] needs `unsafe impl GlobalAlloc`; the library is #![forbid(unsafe_code)]"
-)]
 #![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc as _, Layout, System};
 use std::cell::Cell;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering::SeqCst};
@@ -56,8 +52,6 @@ static RECORDING: AtomicBool = AtomicBool::new(false);
 static ARENA: AtomicPtr<u8> = AtomicPtr::new(core::ptr::null_mut());
 static USED: AtomicUsize = AtomicUsize::new(0);
 static OVERFLOW: AtomicBool = AtomicBool::new(false);
-/// Whether freed blocks are wiped (always, except in the fresh-block check's own test).
-static WIPE: AtomicBool = AtomicBool::new(true);
 /// Sizes of the recorded blocks, in arena order (for the failure message).
 static SIZES: [AtomicUsize; MAX_BLOCKS] = [const { AtomicUsize::new(0) }; MAX_BLOCKS];
 static BLOCKS: AtomicUsize = AtomicUsize::new(0);
@@ -69,14 +63,15 @@ thread_local! {
     static IN_RECORDER: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Copies the block at `ptr` (`len` bytes, about to be freed) into the arena while recording,
-/// then wipes it: what the test itself frees (its copies of the secrets, the decoder's
-/// temporaries) and what was recorded once cannot linger in a block that the library reuses
-/// and frees later, so every hit is a block the recorded path freed unwiped.
+/// Copies the block at `ptr` (`len` bytes, about to be freed) into the arena while recording.
+/// The binary's allocator (tests/process/main.rs) then wipes it: what the test itself frees (its
+/// copies of the secrets, the decoder's temporaries) and what was recorded once cannot linger in
+/// a block that the library reuses and frees later, so every hit is a block the recorded path
+/// freed unwiped.
 ///
 /// # Safety
-/// `ptr` must be valid for reads and writes of `len` bytes.
-unsafe fn record(ptr: *mut u8, len: usize) {
+/// `ptr` must be valid for reads of `len` bytes.
+pub(crate) unsafe fn record(ptr: *const u8, len: usize) {
     if len >= MIN_BLOCK && RECORDING.load(SeqCst) {
         let busy = IN_RECORDER.try_with(|b| b.replace(true)).unwrap_or(true);
         if !busy {
@@ -95,31 +90,6 @@ unsafe fn record(ptr: *mut u8, len: usize) {
             }
             let _ = IN_RECORDER.try_with(|b| b.set(false));
         }
-    }
-    if WIPE.load(SeqCst) {
-        // SAFETY: the caller's block, writable for `len` bytes.
-        unsafe { wipe(ptr, len) };
-    }
-}
-
-/// Zeroes `len` bytes at `ptr` with volatile writes: a `write_bytes` followed by `free` is a
-/// dead store that LLVM removes wherever the allocator is inlined (module docs).
-///
-/// # Safety
-/// `ptr` must be valid for writes of `len` bytes.
-unsafe fn wipe(ptr: *mut u8, len: usize) {
-    let mut done = 0;
-    if ptr.cast::<u64>().is_aligned() {
-        let words = ptr.cast::<u64>();
-        for i in 0..len / 8 {
-            // SAFETY: word `i` lies inside the block (caller) and `ptr` is 8-aligned.
-            unsafe { words.add(i).write_volatile(0) };
-        }
-        done = len / 8 * 8;
-    }
-    for i in done..len {
-        // SAFETY: byte `i` lies inside the block (caller).
-        unsafe { ptr.add(i).write_volatile(0) };
     }
 }
 
@@ -172,7 +142,7 @@ fn secret_chunk(window: &[u8; 16]) -> Option<usize> {
 ///
 /// # Safety
 /// `ptr` must be null or valid for reads of `len` bytes.
-unsafe fn check_fresh(ptr: *mut u8, len: usize) {
+pub(crate) unsafe fn check_fresh(ptr: *mut u8, len: usize) {
     if ptr.is_null() || len < 16 || !RECORDING.load(SeqCst) {
         return;
     }
@@ -206,57 +176,6 @@ unsafe fn check_fresh(ptr: *mut u8, len: usize) {
     }
     let _ = IN_RECORDER.try_with(|b| b.set(false));
 }
-
-struct Recorder;
-
-// SAFETY: allocation is `System`'s; `dealloc` and `realloc` read the old block (still owned by
-// the caller) before handing it back, and `realloc` is alloc + copy + dealloc, as its contract
-// allows.
-unsafe impl GlobalAlloc for Recorder {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // Not zeroed, as in production: a fresh block holding a secret is itself a finding.
-        // SAFETY: forwarded as is; the block is readable for `layout.size()` bytes.
-        unsafe {
-            let new = System.alloc(layout);
-            check_fresh(new, layout.size());
-            new
-        }
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded as is.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: the block is the caller's until `System.dealloc`.
-        unsafe {
-            record(ptr, layout.size());
-            System.dealloc(ptr, layout);
-        }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: `new_size` with `layout`'s alignment is valid (the caller's contract).
-        let new_layout = unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
-        // SAFETY: forwarded (not zeroed, checked as in `alloc`).
-        let new = unsafe { System.alloc(new_layout) };
-        // SAFETY: null or readable for `new_size` bytes.
-        unsafe { check_fresh(new, new_size) };
-        if !new.is_null() {
-            // SAFETY: both blocks are live and distinct; the old one is the caller's until freed.
-            unsafe {
-                core::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
-                record(ptr, layout.size());
-                System.dealloc(ptr, layout);
-            }
-        }
-        new
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Recorder = Recorder;
 
 /// One path at a time: the arena is global.
 static SERIAL: Mutex<()> = Mutex::new(());
@@ -462,7 +381,7 @@ fn assert_no_trace(what: &str, secrets: &Secrets, path: impl FnOnce()) {
         panic!("{what}: {hit}");
     }
     let found = secrets.found_in(&arena);
-    eprintln!(
+    note!(
         "{what}: {} bytes of freed blocks recorded, {} secrets found",
         arena.len(),
         found.len()
@@ -506,8 +425,7 @@ fn api_create(keys: &mut dyn api::KeySource) {
 }
 
 /// The encoders of a 3072- and a 4096-bit key (other limb counts than 2048 bits).
-#[test]
-fn encoders_of_larger_keys_leave_no_secret_in_freed_memory() {
+pub(crate) fn encoders_of_larger_keys_leave_no_secret_in_freed_memory() {
     let _serial = SERIAL
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -525,8 +443,7 @@ fn encoders_of_larger_keys_leave_no_secret_in_freed_memory() {
 }
 
 /// The encoders and the API, from a key generated before recording: every secret, every form.
-#[test]
-fn encoders_and_api_leave_no_secret_in_freed_memory() {
+pub(crate) fn encoders_and_api_leave_no_secret_in_freed_memory() {
     let _serial = SERIAL
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -579,8 +496,7 @@ fn generation_paths(secrets: &Secrets) {
 }
 
 /// The full rule for generation: no seed, and no p or q in any form.
-#[test]
-fn generation_leaves_no_secret_in_freed_memory() {
+pub(crate) fn generation_leaves_no_secret_in_freed_memory() {
     let _serial = SERIAL
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -588,12 +504,11 @@ fn generation_leaves_no_secret_in_freed_memory() {
 }
 
 /// Loading a PKCS#1 key (Nova's, whose d is e^-1 mod (p-1)(q-1)) and writing it out again.
-#[test]
-fn loading_a_key_leaves_no_secret_in_freed_memory() {
+pub(crate) fn loading_a_key_leaves_no_secret_in_freed_memory() {
     let _serial = SERIAL
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let pem = include_str!("data/nova/rsa_prv.pem");
+    let pem = include_str!("../data/nova/rsa_prv.pem");
     let secrets = Secrets::of_pem(pem);
     assert_no_trace("from_pkcs1_pem", &secrets, || {
         let key = keypairs::GeneratedKey::from_pkcs1_pem(pem, "nova").unwrap();
@@ -610,25 +525,21 @@ fn loading_a_key_leaves_no_secret_in_freed_memory() {
 /// The path asks for 16 blocks of each size around the freed one's, so that glibc hands it out
 /// again whichever of its bins it went to (each size's cache holds at most 7 blocks); other
 /// allocators may keep it.
-#[test]
-#[cfg_attr(
-    not(all(target_os = "linux", target_env = "gnu")),
-    ignore = "relies on glibc handing a freed block out again"
-)]
-fn a_secret_released_unwiped_is_found_in_a_fresh_block() {
+/// (Ignored where the C library is not glibc: tests/process/main.rs.)
+pub(crate) fn a_secret_released_unwiped_is_found_in_a_fresh_block() {
     let _serial = SERIAL
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let secrets = Secrets::of_pem(include_str!("data/nova/rsa_prv.pem"));
+    let secrets = Secrets::of_pem(include_str!("../data/nova/rsa_prv.pem"));
     let (name, p) = &secrets.0[0];
     assert_eq!(name, "p (big-endian)");
     // p from offset 32 on: `malloc` keeps its free-list links in the first 16 bytes.
     let mut block = vec![0u8; 256];
     let n = p.len().min(block.len() - 32);
     block[32..32 + n].copy_from_slice(&p[..n]);
-    WIPE.store(false, SeqCst);
+    crate::WIPE.store(false, SeqCst);
     drop(std::hint::black_box(block));
-    WIPE.store(true, SeqCst);
+    crate::WIPE.store(true, SeqCst);
     secrets.arm();
     let _ = recorded(|| {
         let held: Vec<Vec<u8>> = (0..16)

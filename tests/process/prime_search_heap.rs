@@ -4,53 +4,40 @@
 //!
 //! Since `rsa_values` (issue #15) derives the key on the stack, the whole generation path
 //! passes, for one and two threads and for 2048 and 3072 bits.
-#![allow(
-    unsafe_code,
-    reason = "a #[global_allocator] needs `unsafe impl GlobalAlloc`; the library is #![forbid(unsafe_code)]"
-)]
 #![allow(clippy::unwrap_used, clippy::panic, reason = "test code")]
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng as _, SeedableRng as _};
 
-struct Recording;
-
 static RECORDING: AtomicBool = AtomicBool::new(false);
 /// Freed bytes, appended while recording (capacity reserved up front: never reallocates).
 static FREED: Mutex<Vec<u8>> = Mutex::new(Vec::new());
 
-unsafe impl GlobalAlloc for Recording {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        if RECORDING.load(Ordering::Relaxed) {
-            // SAFETY: the block is still allocated and `layout.size()` bytes long.
-            let block = unsafe { std::slice::from_raw_parts(ptr, layout.size()) };
-            if let Ok(mut freed) = FREED.try_lock()
-                && freed.capacity() - freed.len() >= block.len()
-            {
-                freed.extend_from_slice(block);
-            }
+/// Appends the `len` bytes at `ptr` (a block about to be freed) to [`FREED`] while recording;
+/// called by the binary's allocator (tests/process/main.rs).
+///
+/// # Safety
+/// `ptr` must be valid for reads of `len` bytes.
+pub(crate) unsafe fn record(ptr: *const u8, len: usize) {
+    if RECORDING.load(Ordering::Relaxed) {
+        // SAFETY: the block is still allocated and `len` bytes long (caller).
+        let block = unsafe { std::slice::from_raw_parts(ptr, len) };
+        if let Ok(mut freed) = FREED.try_lock()
+            && freed.capacity() - freed.len() >= block.len()
+        {
+            freed.extend_from_slice(block);
         }
-        unsafe { System.dealloc(ptr, layout) }
     }
 }
-
-#[global_allocator]
-static ALLOCATOR: Recording = Recording;
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-#[test]
-fn no_seed_or_prime_limbs_in_freed_heap() {
+pub(crate) fn no_seed_or_prime_limbs_in_freed_heap() {
     FREED.lock().unwrap().reserve(256 << 20);
     for (seed, bits, threads) in [(1u64, 2048, 1), (2, 2048, 2), (3, 3072, 2)] {
         FREED.lock().unwrap().clear();

@@ -6,14 +6,14 @@
 
 use std::path::{Path, PathBuf};
 
-#[path = "../fuzz/harness/parse_public_key.rs"]
+#[path = "../../fuzz/harness/parse_public_key.rs"]
 pub mod parse_public_key;
 
 #[cfg(feature = "api")]
-#[path = "../fuzz/harness/api_request.rs"]
+#[path = "../../fuzz/harness/api_request.rs"]
 pub mod api_request;
 
-#[path = "../fuzz/harness/encode_generated.rs"]
+#[path = "../../fuzz/harness/encode_generated.rs"]
 pub mod encode_generated;
 
 /// Files of `fuzz/<kind>/<target>/`, sorted; a missing folder is empty.
