@@ -4,6 +4,12 @@
 //! - `cli_fingerprint`: `keypairs fingerprint` against ssh-keygen's output;
 //! - `cli_operator`: `keypairs create` and `fingerprint` on operator files, against `ssh-keygen`;
 //! - `cli_output`: read errors, bounded and escaped error output, closed pipes.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failed step is a failed test"
+)]
 
 #[path = "../support/cli.rs"]
 mod cli;

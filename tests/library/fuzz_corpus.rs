@@ -6,15 +6,18 @@
 
 use std::path::{Path, PathBuf};
 
+#[allow(unreachable_pub, reason = "the harness is the fuzz target's API too")]
 #[path = "../../fuzz/harness/parse_public_key.rs"]
-pub mod parse_public_key;
+mod parse_public_key;
 
 #[cfg(feature = "api")]
+#[allow(unreachable_pub, reason = "the harness is the fuzz target's API too")]
 #[path = "../../fuzz/harness/api_request.rs"]
-pub mod api_request;
+mod api_request;
 
+#[allow(unreachable_pub, reason = "the harness is the fuzz target's API too")]
 #[path = "../../fuzz/harness/encode_generated.rs"]
-pub mod encode_generated;
+mod encode_generated;
 
 /// Files of `fuzz/<kind>/<target>/`, sorted; a missing folder is empty.
 fn inputs(kind: &str, target: &str) -> Vec<PathBuf> {

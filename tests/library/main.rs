@@ -7,6 +7,12 @@
 //! - `operator_keys`: Ed25519/ECDSA generation and passphrase-protected keys;
 //! - `constant_time`: no variable-time call on secrets in the generation code;
 //! - `fuzz_corpus`: the committed fuzz seeds and regressions through the fuzz harnesses.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failed step is a failed test"
+)]
 
 #[allow(
     clippy::panic,

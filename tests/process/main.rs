@@ -14,6 +14,12 @@
 //! says): nothing else allocates while a path is counted, recorded or watched, as when each of
 //! these tests was a binary of its own.
 #![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failed step is a failed test"
+)]
+#![allow(
     unsafe_code,
     reason = "a #[global_allocator] needs `unsafe impl GlobalAlloc`; the library is #![forbid(unsafe_code)]"
 )]
