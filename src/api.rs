@@ -75,7 +75,8 @@ use rand_core::SeedableRng as _;
 use zeroize::Zeroizing;
 
 pub use self::fault::{
-    Fault, FaultKind, INVALID_KEY_MESSAGE, QUOTA_EXCEEDED_MESSAGE, escape_controls,
+    BODY_TOO_LARGE_MESSAGE, Fault, FaultKind, INTERNAL_ERROR_MESSAGE, INVALID_KEY_MESSAGE,
+    QUOTA_EXCEEDED_MESSAGE, escape_controls,
 };
 pub use self::name::MAX_NAME_LEN;
 pub use self::schema::REDACTED_PRIVATE_KEY;
@@ -102,9 +103,6 @@ pub const DEFAULT_MAX_BODY_LEN: usize = 114_688;
 
 /// Nova's text for a body that is not JSON.
 pub const MALFORMED_BODY_MESSAGE: &str = "Malformed request body";
-
-/// Text for a body over the limit (oslo.middleware's `sizelimit`).
-pub const BODY_TOO_LARGE_MESSAGE: &str = "Request is too large.";
 
 /// Who asks, at which microversion, under which limits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -370,10 +368,12 @@ impl fmt::Debug for Reply {
 /// on the calling thread) or any other [`KeySource`].
 ///
 /// # Errors
-/// A [`Fault`] for every refusal: body too large (413), not JSON or against the schema (400),
-/// invalid key (400), refused by [`KeypairStore::admit`] (403), name taken (409), no key or no
-/// random bytes from the key source, not the key asked for, or an x509 create for a user id
-/// over 64 characters (500, as Nova's `openssl` fails).
+/// A [`Fault`] for every refusal: body too large (413, oslo.middleware's webob body), not JSON
+/// or against the schema (400), invalid key (400), refused by [`KeypairStore::admit`] (403),
+/// name taken (409), no key or no random bytes from the key source, not the key asked for, or
+/// an x509 create for a user id over 64 characters (500, as Nova's `openssl` fails: Nova's
+/// [`INTERNAL_ERROR_MESSAGE`], the reason, such as [`Error::X509SubjectTooLong`], in
+/// [`Fault::error`]).
 pub fn handle<S, K>(
     body: &[u8],
     ctx: &Context<'_>,
@@ -399,14 +399,7 @@ where
 /// [`Error::InvalidJson`]), [`FaultKind::Validation`] (400, Nova's schema message).
 pub fn parse_body(body: &[u8], ctx: &Context<'_>) -> Result<CreateKeypairRequest, Fault> {
     if body.len() > ctx.max_body_len {
-        return Err(
-            Fault::new(FaultKind::BodyTooLarge, BODY_TOO_LARGE_MESSAGE).with_error(
-                Error::RequestTooLarge {
-                    len: body.len(),
-                    max: ctx.max_body_len,
-                },
-            ),
-        );
+        return Err(Fault::body_too_large(body.len(), ctx.max_body_len));
     }
     let value = if body.is_empty() {
         Json::Null
@@ -506,8 +499,9 @@ where
         if store.name_taken(user_id, name)? {
             return Err(Fault::conflict(name));
         }
-        let generation_failed =
-            |e| Fault::internal("Unexpected error while generating the key pair.").with_error(e);
+        // Nova answers any failure here (paramiko, `openssl`) as an unhandled exception: a 500
+        // with webob's generic text; the precise reason stays in `Fault::error`.
+        let generation_failed = Fault::internal_error;
         if key_type == KeypairType::X509 {
             let (certificate, fingerprint, pkcs12) =
                 create_x509(keys, user_id, ctx).map_err(generation_failed)?;
