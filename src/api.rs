@@ -86,7 +86,7 @@ pub use self::types::{
 };
 pub use self::version::Microversion;
 
-use self::json::{Json, Object};
+use self::json::{Json, Object, Text};
 use crate::error::Error;
 use crate::fingerprint::Md5Fingerprint;
 use crate::generate::{
@@ -407,8 +407,8 @@ pub fn parse_body(body: &[u8], ctx: &Context<'_>) -> Result<CreateKeypairRequest
         json::parse(body).map_err(|e| {
             Fault::new(FaultKind::MalformedBody, MALFORMED_BODY_MESSAGE).with_error(
                 Error::InvalidJson {
-                    line: e.line(),
-                    column: e.column(),
+                    line: e.line,
+                    column: e.column,
                 },
             )
         })?
@@ -655,15 +655,15 @@ fn from_json(value: &Json) -> CreateKeypairRequest {
 fn to_json(request: &CreateKeypairRequest) -> Json {
     let kp = &request.keypair;
     let mut obj = Object::default();
-    obj.push("name", Json::Str(kp.name.clone()));
+    obj.push("name", Json::Str(Text::from(kp.name.as_str())));
     if let Some(t) = kp.key_type {
-        obj.push("type", Json::Str(t.as_str().to_owned()));
+        obj.push("type", Json::Str(Text::from(t.as_str())));
     }
     if let Some(pk) = &kp.public_key {
-        obj.push("public_key", Json::Str(pk.clone()));
+        obj.push("public_key", Json::Str(Text::from(pk.as_str())));
     }
     if let Some(u) = &kp.user_id {
-        obj.push("user_id", Json::Str(u.clone()));
+        obj.push("user_id", Json::Str(Text::from(u.as_str())));
     }
     let mut top = Object::default();
     top.push("keypair", Json::Object(obj));
