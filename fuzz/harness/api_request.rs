@@ -203,7 +203,7 @@ fn check_at(body: &[u8], mv: Microversion) -> (Reply, bool) {
     if status == 413 {
         // oslo.middleware's webob body, not Nova's envelope.
         assert_eq!(
-            &*reply.body,
+            reply.body.as_str(),
             Fault::body_too_large(0, 0).to_json(),
             "413 body"
         );
