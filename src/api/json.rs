@@ -275,10 +275,8 @@ impl Prepared {
             if j >= body.len() {
                 break; // unterminated: serde_json reports it
             }
-            if escaped {
-                if let Some(text) = body.get(i + 1..j).and_then(unescape) {
-                    found.push((i, j + 1, text));
-                }
+            if escaped && let Some(text) = body.get(i + 1..j).and_then(unescape) {
+                found.push((i, j + 1, text));
             }
             i = j + 1;
         }
