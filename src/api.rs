@@ -225,8 +225,7 @@ pub trait KeySource {
     fn rsa_key(&mut self, bits: usize, comment: &str) -> Result<GeneratedKey, Error>;
 
     /// Fills `out` with random bytes: what an x509 create needs besides the key (the
-    /// certificate's serial number, the PKCS#12 salts and IVs, RSA blinding), 32 bytes per
-    /// create. The default takes them from the operating system (an [`Error::Crypto`] without
+    /// certificate's serial number, the PKCS#12 salts and IVs), 32 bytes per create. The default takes them from the operating system (an [`Error::Crypto`] without
     /// the `getrandom` feature); an RNG key source takes them from the RNG.
     ///
     /// # Errors
@@ -560,8 +559,8 @@ fn create_x509<K: KeySource + ?Sized>(
     keys.random_bytes(seed.as_mut())?;
     let mut rng = rand_chacha::ChaCha20Rng::from_seed(*seed);
     let now = ctx.now.unwrap_or_else(SystemTime::now);
-    let pkcs1 = key.into_pkcs1_der()?;
-    let pair = x509::create(pkcs1.as_bytes(), user_id, now, &mut rng)?;
+    let pkcs1 = key.pkcs1_der()?;
+    let pair = x509::create(&key, pkcs1.as_bytes(), user_id, now, &mut rng)?;
     let fingerprint = x509::sha1_colon_hex(&pair.certificate_der);
     Ok((
         pair.certificate_pem,

@@ -976,7 +976,15 @@ fn x509_create_as_novas_openssl() {
         kp.fingerprint
     );
 
-    // pyca/cryptography (what Nova's clients use) reads the bundle with b"".
+    // OpenSSL checks the self-signature (made from the key's CRT values) too.
+    let verified = tool(
+        "openssl",
+        &["verify", "-check_ss_sig", "-CAfile", pem_file, pem_file],
+    );
+    assert_eq!(verified.trim(), format!("{pem_file}: OK"));
+
+    // pyca/cryptography (what Nova's clients use) reads the bundle with b"" and checks the
+    // self-signature (`verify_directly_issued_by`).
     let py = tool("python3", &["-c", PY_READ_PKCS12, p12_file, pem_file]);
     let upn_hex: String = "winrm-user@localhost"
         .bytes()
