@@ -376,7 +376,8 @@ impl GeneratedKey {
     ///
     /// Made from the key's own CRT values on `crypto-bigint`'s fixed-size integers, on the stack
     /// and wiped on drop, never through `rsa`'s key (whose `precompute` frees copies of p and q
-    /// unwiped): s_p = m^dp mod p and s_q = m^dq mod q by constant-time Montgomery
+    /// unwiped), without a division or a variable-time call on a secret: s_p = m^dp mod p and
+    /// s_q = m^dq mod q by constant-time Montgomery
     /// exponentiation (a fixed window, every table entry read with constant-time selection, the
     /// exponent's full width), h = qinv (s_p - s_q) mod p, s = s_q + h q (Garner). The signature
     /// is checked against the public key before it is returned (a faulty half would otherwise
@@ -407,6 +408,9 @@ impl GeneratedKey {
         em[t_at..t_at + SHA256_PREFIX.len()].copy_from_slice(&SHA256_PREFIX);
         em[t_at + SHA256_PREFIX.len()..].copy_from_slice(&digest);
         let m = Uint::<FULL>::from_be_slice(&em);
+        // m = m_hi 2^1024 + m_lo, each half below 2^1024.
+        let m_hi = Uint::<HALF>::from_be_slice(&em[..8 * HALF]);
+        let m_lo = Uint::<HALF>::from_be_slice(&em[8 * HALF..]);
 
         let secret = |bytes: &[u8]| fixed::<HALF>(bytes).ok_or(Error::Crypto);
         let (p, q) = (secret(&v.p)?, secret(&v.q)?);
@@ -417,11 +421,16 @@ impl GeneratedKey {
                 .ok_or(Error::Crypto)
         };
         let (pp, pq) = (params(&p)?, params(&q)?);
-        // m mod p and m mod q (constant-time division), then the two half exponentiations.
-        let m_p = Zeroizing::new(m.rem(pp.modulus().as_nz_ref()));
-        let m_q = Zeroizing::new(m.rem(pq.modulus().as_nz_ref()));
-        let s_p = Zeroizing::new(FixedMontyForm::new(&m_p, &pp).pow(&*dp));
-        let s_q = Zeroizing::new(FixedMontyForm::new(&m_q, &pq).pow(&*dq).retrieve());
+        // m mod p in p's Montgomery domain, without a division: m_lo + m_hi (2^1024 mod p)
+        // (`new` reduces any 1024-bit integer; `one()` is R mod p, R = 2^1024), then the half
+        // exponentiation; the same for q.
+        let reduced = |params: &FixedMontyParams<HALF>| {
+            let r = FixedMontyForm::new(params.one(), params);
+            let lo = FixedMontyForm::new(&m_lo, params);
+            Zeroizing::new(FixedMontyForm::new(&m_hi, params).mul(&r).add(&lo))
+        };
+        let s_p = Zeroizing::new(reduced(&pp).pow(&*dp));
+        let s_q = Zeroizing::new(reduced(&pq).pow(&*dq).retrieve());
         // h = qinv (s_p - s_q) mod p, in p's Montgomery domain (s_q < q may exceed p: `new`
         // reduces it).
         let s_q_mod_p = Zeroizing::new(FixedMontyForm::new(&s_q, &pp));
