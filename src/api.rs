@@ -75,7 +75,8 @@ use rand_core::SeedableRng as _;
 use zeroize::Zeroizing;
 
 pub use self::fault::{
-    Fault, FaultKind, INVALID_KEY_MESSAGE, QUOTA_EXCEEDED_MESSAGE, escape_controls,
+    BODY_TOO_LARGE_MESSAGE, Fault, FaultKind, INTERNAL_ERROR_MESSAGE, INVALID_KEY_MESSAGE,
+    QUOTA_EXCEEDED_MESSAGE, escape_controls,
 };
 pub use self::name::MAX_NAME_LEN;
 pub use self::schema::REDACTED_PRIVATE_KEY;
@@ -85,7 +86,7 @@ pub use self::types::{
 };
 pub use self::version::Microversion;
 
-use self::json::{Json, Object};
+use self::json::{Json, Object, Text};
 use crate::error::Error;
 use crate::fingerprint::Md5Fingerprint;
 use crate::generate::{
@@ -102,9 +103,6 @@ pub const DEFAULT_MAX_BODY_LEN: usize = 114_688;
 
 /// Nova's text for a body that is not JSON.
 pub const MALFORMED_BODY_MESSAGE: &str = "Malformed request body";
-
-/// Text for a body over the limit (oslo.middleware's `sizelimit`).
-pub const BODY_TOO_LARGE_MESSAGE: &str = "Request is too large.";
 
 /// Who asks, at which microversion, under which limits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -227,8 +225,7 @@ pub trait KeySource {
     fn rsa_key(&mut self, bits: usize, comment: &str) -> Result<GeneratedKey, Error>;
 
     /// Fills `out` with random bytes: what an x509 create needs besides the key (the
-    /// certificate's serial number, the PKCS#12 salts and IVs, RSA blinding), 32 bytes per
-    /// create. The default takes them from the operating system (an [`Error::Crypto`] without
+    /// certificate's serial number, the PKCS#12 salts and IVs), 32 bytes per create. The default takes them from the operating system (an [`Error::Crypto`] without
     /// the `getrandom` feature); an RNG key source takes them from the RNG.
     ///
     /// # Errors
@@ -370,10 +367,12 @@ impl fmt::Debug for Reply {
 /// on the calling thread) or any other [`KeySource`].
 ///
 /// # Errors
-/// A [`Fault`] for every refusal: body too large (413), not JSON or against the schema (400),
-/// invalid key (400), refused by [`KeypairStore::admit`] (403), name taken (409), no key or no
-/// random bytes from the key source, not the key asked for, or an x509 create for a user id
-/// over 64 characters (500, as Nova's `openssl` fails).
+/// A [`Fault`] for every refusal: body too large (413, oslo.middleware's webob body), not JSON
+/// or against the schema (400), invalid key (400), refused by [`KeypairStore::admit`] (403),
+/// name taken (409), no key or no random bytes from the key source, not the key asked for, or
+/// an x509 create for a user id over 64 characters (500, as Nova's `openssl` fails: Nova's
+/// [`INTERNAL_ERROR_MESSAGE`], the reason, such as [`Error::X509SubjectTooLong`], in
+/// [`Fault::error`]).
 pub fn handle<S, K>(
     body: &[u8],
     ctx: &Context<'_>,
@@ -399,14 +398,7 @@ where
 /// [`Error::InvalidJson`]), [`FaultKind::Validation`] (400, Nova's schema message).
 pub fn parse_body(body: &[u8], ctx: &Context<'_>) -> Result<CreateKeypairRequest, Fault> {
     if body.len() > ctx.max_body_len {
-        return Err(
-            Fault::new(FaultKind::BodyTooLarge, BODY_TOO_LARGE_MESSAGE).with_error(
-                Error::RequestTooLarge {
-                    len: body.len(),
-                    max: ctx.max_body_len,
-                },
-            ),
-        );
+        return Err(Fault::body_too_large(body.len(), ctx.max_body_len));
     }
     let value = if body.is_empty() {
         Json::Null
@@ -414,8 +406,8 @@ pub fn parse_body(body: &[u8], ctx: &Context<'_>) -> Result<CreateKeypairRequest
         json::parse(body).map_err(|e| {
             Fault::new(FaultKind::MalformedBody, MALFORMED_BODY_MESSAGE).with_error(
                 Error::InvalidJson {
-                    line: e.line(),
-                    column: e.column(),
+                    line: e.line,
+                    column: e.column,
                 },
             )
         })?
@@ -506,8 +498,9 @@ where
         if store.name_taken(user_id, name)? {
             return Err(Fault::conflict(name));
         }
-        let generation_failed =
-            |e| Fault::internal("Unexpected error while generating the key pair.").with_error(e);
+        // Nova answers any failure here (paramiko, `openssl`) as an unhandled exception: a 500
+        // with webob's generic text; the precise reason stays in `Fault::error`.
+        let generation_failed = Fault::internal_error;
         if key_type == KeypairType::X509 {
             let (certificate, fingerprint, pkcs12) =
                 create_x509(keys, user_id, ctx).map_err(generation_failed)?;
@@ -566,8 +559,8 @@ fn create_x509<K: KeySource + ?Sized>(
     keys.random_bytes(seed.as_mut())?;
     let mut rng = rand_chacha::ChaCha20Rng::from_seed(*seed);
     let now = ctx.now.unwrap_or_else(SystemTime::now);
-    let pkcs1 = key.into_pkcs1_der()?;
-    let pair = x509::create(pkcs1.as_bytes(), user_id, now, &mut rng)?;
+    let pkcs1 = key.pkcs1_der()?;
+    let pair = x509::create(&key, pkcs1.as_bytes(), user_id, now, &mut rng)?;
     let fingerprint = x509::sha1_colon_hex(&pair.certificate_der);
     Ok((
         pair.certificate_pem,
@@ -661,15 +654,15 @@ fn from_json(value: &Json) -> CreateKeypairRequest {
 fn to_json(request: &CreateKeypairRequest) -> Json {
     let kp = &request.keypair;
     let mut obj = Object::default();
-    obj.push("name", Json::Str(kp.name.clone()));
+    obj.push("name", Json::Str(Text::from(kp.name.as_str())));
     if let Some(t) = kp.key_type {
-        obj.push("type", Json::Str(t.as_str().to_owned()));
+        obj.push("type", Json::Str(Text::from(t.as_str())));
     }
     if let Some(pk) = &kp.public_key {
-        obj.push("public_key", Json::Str(pk.clone()));
+        obj.push("public_key", Json::Str(Text::from(pk.as_str())));
     }
     if let Some(u) = &kp.user_id {
-        obj.push("user_id", Json::Str(u.clone()));
+        obj.push("user_id", Json::Str(Text::from(u.as_str())));
     }
     let mut top = Object::default();
     top.push("keypair", Json::Object(obj));

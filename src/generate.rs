@@ -355,11 +355,111 @@ impl GeneratedKey {
         encrypt::encrypted_openssh(&key, rng, passphrase, rounds)
     }
 
-    /// The private key as PKCS#1 DER, for the API's x509 create (a certificate and a PKCS#12
-    /// bundle); in `SecretDocument`'s zeroizing buffer.
+    /// The private key as PKCS#1 DER, for the API's x509 create (the PKCS#12 bundle); in
+    /// `SecretDocument`'s zeroizing buffer.
     #[cfg(feature = "api")]
-    pub(crate) fn into_pkcs1_der(self) -> Result<rsa::pkcs1::der::SecretDocument> {
+    pub(crate) fn pkcs1_der(&self) -> Result<rsa::pkcs1::der::SecretDocument> {
         pkcs1_document(&self.private)
+    }
+
+    /// The public key as `rsa`'s type (public values only), for the x509 create's SPKI.
+    #[cfg(feature = "api")]
+    pub(crate) fn rsa_public_key(&self) -> Result<rsa::PublicKey> {
+        rsa::PublicKey::new(
+            rsa::BoxedUint::from_be_slice_vartime(&self.private.n),
+            rsa::BoxedUint::from_be_slice_vartime(&self.private.e),
+        )
+        .map_err(|_| Error::Crypto)
+    }
+
+    /// The PKCS#1 v1.5 signature with SHA-256 (RFC 8017 8.2.1, EMSA-PKCS1-v1_5) of `message`, for
+    /// the API's x509 create; 2048-bit keys only (what a create's key source gives).
+    ///
+    /// Made from the key's own CRT values on `crypto-bigint`'s fixed-size integers, on the stack
+    /// and wiped on drop, never through `rsa`'s key (whose `precompute` frees copies of p and q
+    /// unwiped), without a division or a variable-time call on a secret: s_p = m^dp mod p and
+    /// s_q = m^dq mod q by constant-time Montgomery
+    /// exponentiation (a fixed window, every table entry read with constant-time selection, the
+    /// exponent's full width), h = qinv (s_p - s_q) mod p, s = s_q + h q (Garner). The signature
+    /// is checked against the public key before it is returned (a faulty half would otherwise
+    /// give away a prime).
+    #[cfg(feature = "api")]
+    pub(crate) fn sign_pkcs1v15_sha256(&self, message: &[u8]) -> Result<Vec<u8>> {
+        use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
+        use sha2::Digest as _;
+        /// DER of the DigestInfo prefix for SHA-256 (RFC 8017 9.2, note 1).
+        const SHA256_PREFIX: [u8; 19] = [
+            0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+            0x01, 0x05, 0x00, 0x04, 0x20,
+        ];
+        const HALF: usize = 16; // limbs of a 1024-bit prime
+        const FULL: usize = 32; // limbs of the 2048-bit modulus
+        let v = &self.private;
+        if v.n.len() != 8 * FULL {
+            return Err(Error::Crypto);
+        }
+        // EM = 00 01 FF..FF 00 || DigestInfo || H (public).
+        let mut em = [0xffu8; 8 * FULL];
+        let digest = sha2::Sha256::digest(message);
+        let t_len = SHA256_PREFIX.len() + digest.len();
+        let t_at = em.len() - t_len;
+        em[0] = 0;
+        em[1] = 1;
+        em[t_at - 1] = 0;
+        em[t_at..t_at + SHA256_PREFIX.len()].copy_from_slice(&SHA256_PREFIX);
+        em[t_at + SHA256_PREFIX.len()..].copy_from_slice(&digest);
+        let m = Uint::<FULL>::from_be_slice(&em);
+        // m = m_hi 2^1024 + m_lo, each half below 2^1024.
+        let m_hi = Uint::<HALF>::from_be_slice(&em[..8 * HALF]);
+        let m_lo = Uint::<HALF>::from_be_slice(&em[8 * HALF..]);
+
+        let secret = |bytes: &[u8]| fixed::<HALF>(bytes).ok_or(Error::Crypto);
+        let (p, q) = (secret(&v.p)?, secret(&v.q)?);
+        let (dp, dq, qinv) = (secret(&v.dp)?, secret(&v.dq)?, secret(&v.qinv)?);
+        let params = |prime: &Uint<HALF>| {
+            Option::<Odd<Uint<HALF>>>::from(Odd::new(*prime))
+                .map(|odd| Zeroizing::new(FixedMontyParams::new(odd)))
+                .ok_or(Error::Crypto)
+        };
+        let (pp, pq) = (params(&p)?, params(&q)?);
+        // m mod p in p's Montgomery domain, without a division: m_lo + m_hi (2^1024 mod p)
+        // (`new` reduces any 1024-bit integer; `one()` is R mod p, R = 2^1024), then the half
+        // exponentiation; the same for q.
+        let reduced = |params: &FixedMontyParams<HALF>| {
+            let r = FixedMontyForm::new(params.one(), params);
+            let lo = FixedMontyForm::new(&m_lo, params);
+            Zeroizing::new(FixedMontyForm::new(&m_hi, params).mul(&r).add(&lo))
+        };
+        let s_p = Zeroizing::new(reduced(&pp).pow(&*dp));
+        let s_q = Zeroizing::new(reduced(&pq).pow(&*dq).retrieve());
+        // h = qinv (s_p - s_q) mod p, in p's Montgomery domain (s_q < q may exceed p: `new`
+        // reduces it).
+        let s_q_mod_p = Zeroizing::new(FixedMontyForm::new(&s_q, &pp));
+        let qinv_m = Zeroizing::new(FixedMontyForm::new(&qinv, &pp));
+        let h = Zeroizing::new(s_p.sub(&s_q_mod_p).mul(&qinv_m).retrieve());
+        let hq: Zeroizing<Uint<FULL>> = Zeroizing::new(h.concatenating_mul(&*q));
+        let s = hq.wrapping_add(&s_q.resize::<FULL>());
+
+        // s^e mod n must give m back (public values, variable time is fine).
+        let n = Uint::<FULL>::from_be_slice(&{
+            let mut buf = [0u8; 8 * FULL];
+            buf.copy_from_slice(&v.n);
+            buf
+        });
+        let n = Option::<Odd<Uint<FULL>>>::from(Odd::new(n)).ok_or(Error::Crypto)?;
+        let e = Uint::<FULL>::from_be_slice(&{
+            let mut buf = [0u8; 8 * FULL];
+            let start = buf.len().checked_sub(v.e.len()).ok_or(Error::Crypto)?;
+            buf[start..].copy_from_slice(&v.e);
+            buf
+        });
+        let back = FixedMontyForm::new(&s, &FixedMontyParams::new_vartime(n))
+            .pow_vartime(&e)
+            .retrieve();
+        if back != m {
+            return Err(Error::Crypto);
+        }
+        Ok(s.to_be_bytes().as_ref().to_vec())
     }
 
     /// The private key in `format`, together with the public key, consuming `self`.
@@ -687,6 +787,71 @@ mod tests {
             keys.push((ours, theirs));
         }
         keys
+    }
+
+    /// The CRT signature is `rsa`'s PKCS#1 v1.5 SHA-256 signature byte for byte (the scheme is
+    /// deterministic), with p > q and p < q, and verifies with `rsa`; other sizes are refused.
+    #[cfg(feature = "api")]
+    #[test]
+    fn crt_signature_is_rsas() {
+        use rsa::signature::{SignatureEncoding as _, Signer as _, Verifier as _};
+        let mut orders = [false, false];
+        for seed in [1, 2, 5, 6, 8, 9] {
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+            let key = generate_rsa(&mut rng, 2048, "").unwrap();
+            let v = &key.private;
+            orders[usize::from(*v.p > *v.q)] = true;
+            let theirs = rsa::PrivateKey::from_p_q(
+                rsa::BoxedUint::from_be_slice_vartime(&v.p),
+                rsa::BoxedUint::from_be_slice_vartime(&v.q),
+                rsa::BoxedUint::from(65537u64),
+            )
+            .unwrap();
+            let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(theirs);
+            let verifier = rsa::signature::Keypair::verifying_key(&signer);
+            for message in [&b""[..], b"tbs", &[0xa5; 1000]] {
+                let ours = key.sign_pkcs1v15_sha256(message).unwrap();
+                let want = signer.sign(message).to_vec();
+                assert_eq!(ours, want, "seed {seed}");
+                let sig = rsa::pkcs1v15::Signature::try_from(ours.as_slice()).unwrap();
+                verifier.verify(message, &sig).unwrap();
+            }
+        }
+        assert_eq!(orders, [true, true], "both orders of p and q");
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let big = generate_rsa(&mut rng, 3072, "").unwrap();
+        assert_eq!(big.sign_pkcs1v15_sha256(b"x"), Err(Error::Crypto));
+    }
+
+    /// The CRT signer against `rsa`'s (`cargo test --lib --all-features time_crt_signature --
+    /// --ignored --nocapture`).
+    #[cfg(feature = "api")]
+    #[test]
+    #[ignore = "timing, by hand"]
+    fn time_crt_signature() {
+        use rsa::signature::Signer as _;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+        let key = generate_rsa(&mut rng, 2048, "").unwrap();
+        let v = &key.private;
+        let theirs = rsa::PrivateKey::from_p_q(
+            rsa::BoxedUint::from_be_slice_vartime(&v.p),
+            rsa::BoxedUint::from_be_slice_vartime(&v.q),
+            rsa::BoxedUint::from(65537u64),
+        )
+        .unwrap();
+        let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(theirs);
+        let runs = 50;
+        let start = std::time::Instant::now();
+        for _ in 0..runs {
+            core::hint::black_box(key.sign_pkcs1v15_sha256(b"tbs").unwrap());
+        }
+        let ours = start.elapsed() / runs;
+        let start = std::time::Instant::now();
+        for _ in 0..runs {
+            core::hint::black_box(signer.sign(b"tbs"));
+        }
+        let rsas = start.elapsed() / runs;
+        println!("CRT signer {ours:?}, rsa's unblinded sign {rsas:?} per signature");
     }
 
     #[test]

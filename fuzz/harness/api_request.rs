@@ -25,7 +25,7 @@
 use std::sync::OnceLock;
 
 use keypairs::api::{
-    self, Context, CreateKeypairRequest, KeySource, KeypairType, Microversion, Reply,
+    self, Context, CreateKeypairRequest, Fault, KeySource, KeypairType, Microversion, Reply,
 };
 use keypairs::{Error, GeneratedKey};
 use rand_chacha::rand_core::SeedableRng as _;
@@ -200,6 +200,15 @@ fn check_at(body: &[u8], mv: Microversion) -> (Reply, bool) {
     let value: serde_json::Value =
         serde_json::from_str(&reply.body).expect("the reply body is JSON");
     let object = value.as_object().expect("the reply body is an object");
+    if status == 413 {
+        // oslo.middleware's webob body, not Nova's envelope.
+        assert_eq!(
+            reply.body.as_str(),
+            Fault::body_too_large(0, 0).to_json(),
+            "413 body"
+        );
+        return (reply, generated);
+    }
     assert_eq!(object.len(), 1, "one top-level key");
     if let Some((key, message)) = fault_key {
         assert!(

@@ -10,16 +10,67 @@
 //! - nesting: serde_json stops at depth 128 with an error (Python raises `RecursionError` near
 //!   1000); this never overflows the stack.
 //!
+//! Every string of the tree (values and object keys) is a [`Text`], wiped when dropped: a request
+//! may carry a pasted private key. Strings without escapes are copied once from the body, at
+//! their size. Strings with escapes never go through `serde_json`'s own unescaping, whose scratch
+//! buffer grows by reallocation and is freed unwiped: [`parse`] first unescapes each such string
+//! itself ([`unescape`], straight into a zeroizing buffer of the escaped length, which is never
+//! outgrown) and hands `serde_json` a zeroizing copy of the body in which each of them is a short
+//! placeholder (`"\u0000<index>"`; a string without escapes cannot start with NUL). Strings that
+//! [`unescape`] refuses (a bad escape, a lone surrogate, a control character, invalid UTF-8) are
+//! left in place, so `serde_json` reports the error itself; error positions are mapped back to
+//! the body as sent.
+//!
 //! Numbers are read as Python reads them (serde_json's `arbitrary_precision` hands over the
 //! digits): integers stay exact at any size (`-0` is `0`), up to Python's 4300-digit limit for
 //! `int()` (more is a `ValueError`, so "Malformed request body" in both); numbers with a
 //! fraction or an exponent are floats (`1e400` is `inf`).
 
+use core::cell::RefCell;
 use core::fmt::Write as _;
+use std::borrow::Borrow;
 use std::collections::HashMap;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use unicode_general_category::{GeneralCategory, get_general_category};
+use zeroize::{Zeroize as _, Zeroizing};
+
+/// A string of a request body (a value or an object key): wiped when dropped, as it may hold a
+/// pasted private key. Made at its final size and never grown.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub(crate) struct Text(String);
+
+impl Text {
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Drop for Text {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl From<&str> for Text {
+    /// A copy of exactly `s.len()` bytes.
+    fn from(s: &str) -> Self {
+        Self(s.to_owned())
+    }
+}
+
+impl core::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for Text {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
 
 /// A JSON value with object keys in document order.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,18 +80,21 @@ pub(crate) enum Json {
     /// An integer as Python's `repr` prints it (exact digits, `-0` as `0`).
     Int(String),
     Float(f64),
-    Str(String),
+    Str(Text),
     Array(Vec<Json>),
     Object(Object),
 }
 
 /// A JSON object: keys in the order of their first appearance, each with its last value.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub(crate) struct Object(Vec<(String, Json)>);
+pub(crate) struct Object(Vec<(Text, Json)>);
 
 impl Object {
     pub(crate) fn get(&self, key: &str) -> Option<&Json> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.0
+            .iter()
+            .find(|(k, _)| k.as_str() == key)
+            .map(|(_, v)| v)
     }
 
     pub(crate) fn contains(&self, key: &str) -> bool {
@@ -52,7 +106,7 @@ impl Object {
     }
 
     pub(crate) fn push(&mut self, key: &str, value: Json) {
-        self.0.push((key.to_owned(), value));
+        self.0.push((Text::from(key), value));
     }
 
     /// The entries, in order.
@@ -79,7 +133,7 @@ impl Json {
     /// Python's `str()` of the value: a string as is, anything else as `repr()`.
     pub(crate) fn py_str(&self) -> String {
         match self {
-            Self::Str(s) => s.clone(),
+            Self::Str(s) => s.as_str().to_owned(),
             other => other.py_repr(),
         }
     }
@@ -125,23 +179,286 @@ impl Json {
     }
 }
 
+/// Where a body is not JSON: line and column (1-based) in the body as sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct JsonError {
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+}
+
 /// Parses a request body. The caller has already checked its size.
-pub(crate) fn parse(body: &[u8]) -> Result<Json, serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let value = Json::deserialize(&mut de)?;
-    de.end()?;
+pub(crate) fn parse(body: &[u8]) -> Result<Json, JsonError> {
+    let prepared = Prepared::of(body);
+    let strings = RefCell::new(prepared.strings);
+    let seed = Seed(&strings);
+    let mut de = serde_json::Deserializer::from_slice(&prepared.body);
+    let value = seed
+        .deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v))
+        .map_err(|e| {
+            prepared
+                .map
+                .position(&prepared.body, body, e.line(), e.column())
+        })?;
     Ok(value)
 }
 
-impl<'de> Deserialize<'de> for Json {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(JsonVisitor)
+/// A body with each string that has escapes unescaped ahead and replaced by a placeholder.
+struct Prepared {
+    /// The body as `serde_json` reads it (zeroizing: it holds the body's other strings).
+    body: Zeroizing<Vec<u8>>,
+    /// The unescaped strings, by placeholder index (taken as the tree takes them).
+    strings: Vec<Option<Text>>,
+    map: Spans,
+}
+
+/// Replaced spans: (start in the prepared body, its length, start in the body, its length).
+#[derive(Default)]
+struct Spans(Vec<(usize, usize, usize, usize)>);
+
+impl Spans {
+    /// The line and column in `original` of `column` on `line` of `prepared` (serde_json's
+    /// 1-based position; column 0 stays 0). Replaced spans never hold a line break.
+    fn position(&self, prepared: &[u8], original: &[u8], line: usize, column: usize) -> JsonError {
+        if self.0.is_empty() || column == 0 {
+            return JsonError { line, column };
+        }
+        let line_start = |text: &[u8]| {
+            if line <= 1 {
+                return 0;
+            }
+            text.iter()
+                .enumerate()
+                .filter(|&(_, &b)| b == b'\n')
+                .nth(line - 2)
+                .map_or(text.len(), |(i, _)| i + 1)
+        };
+        let at = line_start(prepared).saturating_add(column - 1);
+        let mut orig = at;
+        for &(new_start, new_len, old_start, old_len) in &self.0 {
+            if at >= new_start + new_len {
+                orig = at - (new_start + new_len) + old_start + old_len;
+            } else if at >= new_start {
+                orig = old_start + (at - new_start).min(old_len);
+            } else {
+                break;
+            }
+        }
+        let column = orig.saturating_sub(line_start(original)) + 1;
+        JsonError { line, column }
     }
 }
 
-struct JsonVisitor;
+impl Prepared {
+    fn of(body: &[u8]) -> Self {
+        // First pass: the string literals that have escapes and unescape cleanly.
+        let mut found: Vec<(usize, usize, Text)> = Vec::new();
+        let mut i = 0;
+        while i < body.len() {
+            if body.get(i) != Some(&b'"') {
+                i += 1;
+                continue;
+            }
+            // A literal from the quote at `i` to its closing quote.
+            let mut j = i + 1;
+            let mut escaped = false;
+            while let Some(&b) = body.get(j) {
+                match b {
+                    b'\\' => {
+                        escaped = true;
+                        j += 2;
+                    }
+                    b'"' => break,
+                    _ => j += 1,
+                }
+            }
+            if j >= body.len() {
+                break; // unterminated: serde_json reports it
+            }
+            if escaped && let Some(text) = body.get(i + 1..j).and_then(unescape) {
+                found.push((i, j + 1, text));
+            }
+            i = j + 1;
+        }
+        // Second pass: the body with placeholders, in a buffer of its final size.
+        let placeholder_len = |index: usize| 8 + decimal_len(index);
+        let len = found
+            .iter()
+            .enumerate()
+            .fold(body.len(), |len, (n, (a, b, _))| {
+                len - (b - a) + placeholder_len(n)
+            });
+        let mut out = Zeroizing::new(Vec::with_capacity(len));
+        let mut spans = Spans::default();
+        let mut strings = Vec::with_capacity(found.len());
+        let mut from = 0;
+        for (n, (a, b, text)) in found.into_iter().enumerate() {
+            out.extend_from_slice(body.get(from..a).unwrap_or_default());
+            let start = out.len();
+            let _ = write!(Bytes(&mut out), "\"\\u0000{n}\"");
+            spans.0.push((start, out.len() - start, a, b - a));
+            strings.push(Some(text));
+            from = b;
+        }
+        out.extend_from_slice(body.get(from..).unwrap_or_default());
+        Self {
+            body: out,
+            strings,
+            map: spans,
+        }
+    }
+}
 
-impl<'de> Visitor<'de> for JsonVisitor {
+/// `fmt::Write` into a byte buffer (the placeholders are ASCII and short).
+struct Bytes<'a>(&'a mut Vec<u8>);
+
+impl core::fmt::Write for Bytes<'_> {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}
+
+fn decimal_len(mut n: usize) -> usize {
+    let mut len = 1;
+    while n >= 10 {
+        n /= 10;
+        len += 1;
+    }
+    len
+}
+
+/// The text of a JSON string literal's contents `raw` (between the quotes), exactly as
+/// `serde_json` reads it, or `None` where `serde_json` would refuse it (then it reports the
+/// error): escapes `\" \\ \/ \b \f \n \r \t \uXXXX` (surrogates only as a high-low pair), no
+/// raw control character, valid UTF-8. Written into a zeroizing buffer of `raw.len()` bytes (the
+/// text is never longer), which becomes the [`Text`] without a copy.
+pub(crate) fn unescape(raw: &[u8]) -> Option<Text> {
+    let mut out = Zeroizing::new(Vec::with_capacity(raw.len()));
+    let mut i = 0;
+    while let Some(&b) = raw.get(i) {
+        i += 1;
+        if b < 0x20 {
+            return None;
+        }
+        if b != b'\\' {
+            out.push(b);
+            continue;
+        }
+        let e = *raw.get(i)?;
+        i += 1;
+        let byte = match e {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            b'/' => b'/',
+            b'b' => 0x08,
+            b'f' => 0x0c,
+            b'n' => b'\n',
+            b'r' => b'\r',
+            b't' => b'\t',
+            b'u' => {
+                let unit = hex4(raw.get(i..i + 4)?)?;
+                i += 4;
+                let c = match unit {
+                    0xD800..=0xDBFF => {
+                        if raw.get(i..i + 2)? != b"\\u" {
+                            return None;
+                        }
+                        let low = hex4(raw.get(i + 2..i + 6)?)?;
+                        if !(0xDC00..=0xDFFF).contains(&low) {
+                            return None;
+                        }
+                        i += 6;
+                        let v = 0x10000
+                            + ((u32::from(unit) - 0xD800) << 10)
+                            + (u32::from(low) - 0xDC00);
+                        char::from_u32(v)?
+                    }
+                    0xDC00..=0xDFFF => return None,
+                    unit => char::from_u32(u32::from(unit))?,
+                };
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                buf.zeroize();
+                continue;
+            }
+            _ => return None,
+        };
+        out.push(byte);
+    }
+    let bytes = core::mem::take(&mut *out);
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(Text(text)),
+        Err(e) => {
+            drop(Zeroizing::new(e.into_bytes()));
+            None
+        }
+    }
+}
+
+/// Four hex digits (either case), as `\uXXXX` takes them.
+fn hex4(digits: &[u8]) -> Option<u16> {
+    digits.iter().try_fold(0u16, |acc, &d| {
+        let v = char::from(d).to_digit(16)?;
+        Some((acc << 4) | u16::try_from(v).ok()?)
+    })
+}
+
+/// The unescaped strings of a [`Prepared`] body, for the placeholders.
+type Strings = RefCell<Vec<Option<Text>>>;
+
+/// A body string as the tree keeps it: a placeholder's unescaped text (taken, not copied), or a
+/// copy of a string without escapes.
+fn text_of<E: de::Error>(strings: &Strings, s: &str) -> Result<Text, E> {
+    let Some(index) = s.strip_prefix('\0') else {
+        return Ok(Text::from(s));
+    };
+    index
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| strings.borrow_mut().get_mut(n).and_then(Option::take))
+        .ok_or_else(|| E::custom("string placeholder"))
+}
+
+/// Reads one JSON value into the tree, placeholders resolved.
+#[derive(Clone, Copy)]
+struct Seed<'s>(&'s Strings);
+
+impl<'de> DeserializeSeed<'de> for Seed<'_> {
+    type Value = Json;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Json, D::Error> {
+        deserializer.deserialize_any(JsonVisitor(self.0))
+    }
+}
+
+/// Reads one string (an object key) into a [`Text`], placeholders resolved.
+struct KeySeed<'s>(&'s Strings);
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Text;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Text, D::Error> {
+        struct V<'s>(&'s Strings);
+        impl<'de> Visitor<'de> for V<'_> {
+            type Value = Text;
+            fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
+                text_of(self.0, v)
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Text, E> {
+                Ok(Text(v))
+            }
+        }
+        deserializer.deserialize_str(V(self.0))
+    }
+}
+
+struct JsonVisitor<'s>(&'s Strings);
+
+impl<'de> Visitor<'de> for JsonVisitor<'_> {
     type Value = Json;
 
     fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -165,11 +482,11 @@ impl<'de> Visitor<'de> for JsonVisitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Json, E> {
-        Ok(Json::Str(v.to_owned()))
+        text_of(self.0, v).map(Json::Str)
     }
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<Json, E> {
-        Ok(Json::Str(v))
+        Ok(Json::Str(Text(v)))
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Json, E> {
@@ -182,21 +499,21 @@ impl<'de> Visitor<'de> for JsonVisitor {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<Json>()? {
+        while let Some(item) = seq.next_element_seed(Seed(self.0))? {
             items.push(item);
         }
         Ok(Json::Array(items))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
-        let mut entries: Vec<(String, Json)> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if entries.is_empty() && key == NUMBER_TOKEN {
+        let mut entries: Vec<(Text, Json)> = Vec::new();
+        let mut index: HashMap<Text, usize> = HashMap::new();
+        while let Some(key) = map.next_key_seed(KeySeed(self.0))? {
+            if entries.is_empty() && key.as_str() == NUMBER_TOKEN {
                 // serde_json's `arbitrary_precision` hands a number over as a one-entry map
                 // whose value is an owned string; an object written with this key in the body
                 // has a borrowed or escaped string value instead (or no string at all).
-                match map.next_value_seed(NumberText)? {
+                match map.next_value_seed(NumberText(self.0))? {
                     Ok(text) => return number(&text).map_err(de::Error::custom),
                     Err(value) => {
                         index.insert(key.clone(), entries.len());
@@ -205,9 +522,9 @@ impl<'de> Visitor<'de> for JsonVisitor {
                     }
                 }
             }
-            let value = map.next_value::<Json>()?;
+            let value = map.next_value_seed(Seed(self.0))?;
             // Python's dict: a repeated key keeps its first position and takes the last value.
-            if let Some(&at) = index.get(&key) {
+            if let Some(&at) = index.get(key.as_str()) {
                 if let Some(slot) = entries.get_mut(at) {
                     slot.1 = value;
                 }
@@ -228,14 +545,14 @@ const PY_INT_MAX_STR_DIGITS: usize = 4300;
 
 /// The value after [`NUMBER_TOKEN`]: `Ok(digits)` for a number, `Err(value)` for a JSON value
 /// that merely sits under that key in the body.
-struct NumberText;
+struct NumberText<'s>(&'s Strings);
 
-impl<'de> de::DeserializeSeed<'de> for NumberText {
+impl<'de> DeserializeSeed<'de> for NumberText<'_> {
     type Value = Result<String, Json>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
+        struct V<'s>(&'s Strings);
+        impl<'de> Visitor<'de> for V<'_> {
             type Value = Result<String, Json>;
             fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
                 f.write_str("a number")
@@ -244,31 +561,31 @@ impl<'de> de::DeserializeSeed<'de> for NumberText {
                 Ok(Ok(v))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Err(Json::Str(v.to_owned())))
+                text_of(self.0, v).map(|t| Err(Json::Str(t)))
             }
             fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-                JsonVisitor.visit_bool(v).map(Err)
+                JsonVisitor(self.0).visit_bool(v).map(Err)
             }
             fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
                 Ok(Err(Json::Null))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-                JsonVisitor.visit_i64(v).map(Err)
+                JsonVisitor(self.0).visit_i64(v).map(Err)
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-                JsonVisitor.visit_u64(v).map(Err)
+                JsonVisitor(self.0).visit_u64(v).map(Err)
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-                JsonVisitor.visit_f64(v).map(Err)
+                JsonVisitor(self.0).visit_f64(v).map(Err)
             }
             fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-                JsonVisitor.visit_seq(seq).map(Err)
+                JsonVisitor(self.0).visit_seq(seq).map(Err)
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                JsonVisitor.visit_map(map).map(Err)
+                JsonVisitor(self.0).visit_map(map).map(Err)
             }
         }
-        d.deserialize_any(V)
+        d.deserialize_any(V(self.0))
     }
 }
 
@@ -482,6 +799,78 @@ mod tests {
         ] {
             let v = parse(body.as_bytes()).unwrap();
             assert!(v.as_object().is_some(), "{body}");
+        }
+    }
+
+    /// `unescape` reads what serde_json reads and refuses what it refuses.
+    #[test]
+    fn unescape_agrees_with_serde_json() {
+        let literals: [&[u8]; 24] = [
+            br"plain",
+            br"a\nb",
+            br#"\"\\\/\b\f\n\r\t"#,
+            br"\u0041\u00e9\u20AC\u0000",
+            br"\ud83d\ude00",
+            br"\uD83D\uDE00x",
+            "\u{e9}\\n\u{1f600}".as_bytes(),
+            br"\ud800",
+            br"\ud800x",
+            br"\ud800\u0041",
+            br"\udc00",
+            br"\ude00\ud83d",
+            br"\x",
+            br"\u12",
+            br"\u12g4",
+            br"\",
+            b"a\tb\\n",
+            b"\x7f\\n",
+            b"\xc3\\n\xa9",
+            b"\xff\\n",
+            br"\'",
+            br"\U0041",
+            br"\u0041\",
+            b"\xe2\x82\xac\\u20ac",
+        ];
+        for raw in literals {
+            let mut quoted = vec![b'"'];
+            quoted.extend_from_slice(raw);
+            quoted.push(b'"');
+            let theirs = serde_json::from_slice::<String>(&quoted).ok();
+            let ours = unescape(raw).map(|t| t.as_str().to_owned());
+            assert_eq!(ours, theirs, "{}", String::from_utf8_lossy(raw));
+        }
+    }
+
+    /// Strings with escapes (values and keys) come out as serde_json reads them, and an error
+    /// is reported where serde_json reports it in the body as sent.
+    #[test]
+    fn escaped_strings_and_error_positions_as_serde_json() {
+        let body = br#"{"k\u0065y": "a\nb", "key": "\u00e9", "x": ["\t", "plain", "\/"]}"#;
+        let v = parse(body).unwrap();
+        assert_eq!(v.py_repr(), "{'key': '\u{e9}', 'x': ['\\t', 'plain', '/']}");
+        // A string that starts with NUL is no placeholder.
+        let v = parse(br#"["\u0000", "\u00001", "\\u0000"]"#).unwrap();
+        assert_eq!(v.py_repr(), r"['\x00', '\x001', '\\u0000']");
+        for body in [
+            &br#"{"a\n": "b\n" "c"}"#[..],
+            b"{\"a\\n\": \"b\\n\",\n  \"c\\t\": \"\\x\"}",
+            br#"["\n\n\n\n\n\n\n\n\n\n\n\n", "\ud800"]"#,
+            br#"["\n", 1,]"#,
+            b"[\"\\n\",\n \"\\t\" \"\\r\"]",
+            br#"{"\n": 1} x"#,
+            br#"["\n", "unterminated"#,
+            b"[\"\\n\", \"\x01\"]",
+            b"[\"\\n\", \"\xff\"]",
+            br#"["\u00e9\u00e9\u00e9\u00e9", nul]"#,
+        ] {
+            let theirs = serde_json::from_slice::<serde_json::Value>(body).unwrap_err();
+            let ours = parse(body).unwrap_err();
+            assert_eq!(
+                (ours.line, ours.column),
+                (theirs.line(), theirs.column()),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
         }
     }
 

@@ -31,28 +31,30 @@ const PATTERN_V292_REPR: &str = r"'^[_\\-\\@\\. a-zA-Z0-9]+$'";
 pub(crate) const INVALID_NAME_MESSAGE: &str = "An invalid 'name' value was provided. The name must be: printable characters. Can not start or end with whitespace.";
 
 /// Checks a key pair name against the rules of `microversion` and returns Nova's message for
-/// the first rule it breaks: format, minLength, maxLength, pattern.
-pub(crate) fn name_error(name: &str, microversion: Microversion) -> Option<String> {
+/// the first rule it breaks: format, minLength, maxLength, pattern. The message quotes `shown`
+/// where Nova's quotes the name (the name itself, or a stand-in for a name that must not be
+/// echoed: the message is then never built with the name in it).
+pub(crate) fn name_error(name: &str, shown: &str, microversion: Microversion) -> Option<String> {
     if !nova_format_ok(name) {
         return Some(INVALID_NAME_MESSAGE.to_owned());
     }
     let len = name.chars().count();
     let detail = if len == 0 {
-        format!("{} should be non-empty", py_repr_str(name))
+        format!("{} should be non-empty", py_repr_str(shown))
     } else if len > MAX_NAME_LEN {
-        format!("{} is too long", py_repr_str(name))
+        format!("{} is too long", py_repr_str(shown))
     } else if !pattern_ok(name, microversion) {
         let pattern = if microversion >= Microversion::V2_92 {
             PATTERN_V292_REPR
         } else {
             PATTERN_V21_REPR
         };
-        format!("{} does not match {pattern}", py_repr_str(name))
+        format!("{} does not match {pattern}", py_repr_str(shown))
     } else {
         return None;
     };
     Some(format!(
-        "Invalid input for field/attribute name. Value: {name}. {detail}"
+        "Invalid input for field/attribute name. Value: {shown}. {detail}"
     ))
 }
 

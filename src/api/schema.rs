@@ -13,7 +13,7 @@
 //! [`REDACTED_PRIVATE_KEY`] stands in its place; the rest of the message is Nova's.
 
 use super::Microversion;
-use super::json::{Json, Object, py_repr_str};
+use super::json::{Json, Object, Text, py_repr_str};
 
 /// What a validation message shows instead of a string that holds a private key.
 pub const REDACTED_PRIVATE_KEY: &str = "[private key redacted]";
@@ -38,7 +38,7 @@ pub(crate) fn holds_private_key(s: &str) -> bool {
 /// [`REDACTED_PRIVATE_KEY`]; the same value otherwise.
 fn redacted(value: &Json) -> Json {
     match value {
-        Json::Str(s) if holds_private_key(s) => Json::Str(REDACTED_PRIVATE_KEY.to_owned()),
+        Json::Str(s) if holds_private_key(s) => Json::Str(Text::from(REDACTED_PRIVATE_KEY)),
         Json::Array(items) => Json::Array(items.iter().map(redacted).collect()),
         Json::Object(obj) => {
             let mut out = Object::default();
@@ -62,15 +62,7 @@ fn redacted_str(s: &str) -> &str {
 /// Nova's message for the first name rule `name` breaks, with a name that holds a private key
 /// redacted where the message quotes it.
 pub(crate) fn name_error(name: &str, microversion: Microversion) -> Option<String> {
-    let message = super::name::name_error(name, microversion)?;
-    if !holds_private_key(name) {
-        return Some(message);
-    }
-    Some(
-        message
-            .replace(&py_repr_str(name), &py_repr_str(REDACTED_PRIVATE_KEY))
-            .replace(name, REDACTED_PRIVATE_KEY),
-    )
+    super::name::name_error(name, redacted_str(name), microversion)
 }
 
 /// Checks a request body against the schema of `microversion`; `Err` is Nova's message.

@@ -3,7 +3,7 @@
 use core::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize as _, Zeroizing};
 
 /// The request body: `{"keypair": {...}}`.
 ///
@@ -18,7 +18,7 @@ pub struct CreateKeypairRequest {
     pub keypair: KeypairRequest,
 }
 
-/// The `keypair` object of a request.
+/// The `keypair` object of a request. Its strings are wiped when it is dropped.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KeypairRequest {
@@ -54,12 +54,9 @@ impl CreateKeypairRequest {
     /// A create request (generate a key): `{"keypair": {"name": NAME}}`.
     #[must_use]
     pub fn create(name: &str) -> Self {
-        Self {
-            keypair: KeypairRequest {
-                name: name.to_owned(),
-                ..KeypairRequest::default()
-            },
-        }
+        let mut keypair = KeypairRequest::default();
+        keypair.name = name.to_owned();
+        Self { keypair }
     }
 
     /// An import request: `{"keypair": {"name": NAME, "public_key": KEY}}`.
@@ -82,6 +79,16 @@ impl CreateKeypairRequest {
     pub fn with_user_id(mut self, user_id: &str) -> Self {
         self.keypair.user_id = Some(user_id.to_owned());
         self
+    }
+}
+
+/// The strings are wiped when the request is dropped: a caller may have pasted a private key
+/// into any of them.
+impl Drop for KeypairRequest {
+    fn drop(&mut self) {
+        self.name.zeroize();
+        self.public_key.zeroize();
+        self.user_id.zeroize();
     }
 }
 
@@ -126,7 +133,8 @@ pub struct CreateKeypairResponse {
     pub keypair: KeypairResponse,
 }
 
-/// The `keypair` object of a response, fields in Nova's order.
+/// The `keypair` object of a response, fields in Nova's order. Its strings are wiped when it
+/// is dropped.
 #[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KeypairResponse {
@@ -146,6 +154,17 @@ pub struct KeypairResponse {
     /// with an empty password); only on a create, never on an import or from 2.92.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_key: Option<PrivateKeyPem>,
+}
+
+/// The strings are wiped when the response is dropped: they echo the request's (a `user_id`
+/// may hold anything a caller pasted).
+impl Drop for KeypairResponse {
+    fn drop(&mut self) {
+        self.name.zeroize();
+        self.public_key.zeroize();
+        self.fingerprint.zeroize();
+        self.user_id.zeroize();
+    }
 }
 
 /// A private key in a response: zeroized on drop, redacted in `Debug`, not `Clone`.

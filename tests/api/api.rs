@@ -755,6 +755,14 @@ fn a_key_source_that_gives_another_key_is_a_500() {
     let f = api::handle(body, &ctx, &free, &mut Dry).unwrap_err();
     assert_eq!(f.status(), 500);
     assert_eq!(f.error(), Some(&Error::Crypto));
+    // Every failed generation (ssh or x509) answers Nova's generic 500 text.
+    assert_eq!(f.message(), api::INTERNAL_ERROR_MESSAGE);
+    let x509 = br#"{"keypair": {"name": "gen", "type": "x509"}}"#;
+    let f = api::handle(x509, &ctx, &free, &mut Dry).unwrap_err();
+    assert_eq!(
+        (f.status(), f.message(), f.error()),
+        (500, api::INTERNAL_ERROR_MESSAGE, Some(&Error::Crypto))
+    );
 }
 
 #[test]
@@ -968,7 +976,15 @@ fn x509_create_as_novas_openssl() {
         kp.fingerprint
     );
 
-    // pyca/cryptography (what Nova's clients use) reads the bundle with b"".
+    // OpenSSL checks the self-signature (made from the key's CRT values) too.
+    let verified = tool(
+        "openssl",
+        &["verify", "-check_ss_sig", "-CAfile", pem_file, pem_file],
+    );
+    assert_eq!(verified.trim(), format!("{pem_file}: OK"));
+
+    // pyca/cryptography (what Nova's clients use) reads the bundle with b"" and checks the
+    // self-signature (`verify_directly_issued_by`).
     let py = tool("python3", &["-c", PY_READ_PKCS12, p12_file, pem_file]);
     let upn_hex: String = "winrm-user@localhost"
         .bytes()
@@ -997,10 +1013,28 @@ fn x509_create_refusals() {
     let body = json!({"keypair": {"name": "w", "type": "x509", "user_id": long}}).to_string();
     let f = run(body.as_bytes(), 10).unwrap_err();
     assert_eq!(f.status(), 500);
+    // Nova's FaultWrapper answers the unhandled ProcessExecutionError with webob's generic
+    // text in a computeFault envelope; the precise reason stays in `error()`.
+    assert_eq!(
+        f.message(),
+        "The server has either erred or is incapable of performing the requested operation."
+    );
+    assert_eq!(f.message(), api::INTERNAL_ERROR_MESSAGE);
+    assert_eq!(
+        fault_json(&f),
+        json!({"computeFault": {
+            "code": 500,
+            "message": "The server has either erred or is incapable of performing the requested operation.",
+        }})
+    );
     assert_eq!(
         f.error(),
         Some(&Error::X509SubjectTooLong { len: 65, max: 64 })
     );
+    assert!(f.reason().ends_with(&format!(
+        ": {}",
+        Error::X509SubjectTooLong { len: 65, max: 64 }
+    )));
     let ok = json!({"keypair": {"name": "w", "type": "x509", "user_id": "u".repeat(64)}});
     assert_eq!(run(ok.to_string().as_bytes(), 10).unwrap().status(), 201);
     // 2.92: no generation at all.
@@ -1103,6 +1137,55 @@ fn numbers_are_echoed_as_python_prints_them() {
     );
 }
 
+/// The 413 body, byte for byte as Python's `json.dumps` writes webob's `json_formatter` dict
+/// (`", "` and `": "` separators, keys message, code, title).
+const WEBOB_413_BODY: &str = r#"{"message": "Request is too large. Larger than max_request_body_size (%s).<br /><br />\n\n\n", "code": "413 Request Entity Too Large", "title": "Request Entity Too Large"}"#;
+
+#[test]
+fn body_too_large_answers_webobs_exact_bytes() {
+    let ctx = Context::new("u1", mv(2));
+    let body = vec![b' '; api::DEFAULT_MAX_BODY_LEN + 1];
+    let f = api::handle(&body, &ctx, &free, &mut rng()).unwrap_err();
+    assert_eq!(f.kind(), FaultKind::BodyTooLarge);
+    assert_eq!(f.status(), 413);
+    assert_eq!(f.to_json(), WEBOB_413_BODY);
+    let reply = Reply::from(Err(f.clone()));
+    assert_eq!((reply.status, reply.body.as_str()), (413, WEBOB_413_BODY));
+    // Serialized through serde (a framework's own writer): the same keys in the same order,
+    // serde_json's compact separators.
+    let via_serde = serde_json::to_string(&f).unwrap();
+    assert_eq!(
+        via_serde,
+        WEBOB_413_BODY
+            .replace(r#"", ""#, r#"",""#)
+            .replace(r#"": "#, r#"":"#)
+    );
+    assert_eq!(
+        f.error(),
+        Some(&Error::RequestTooLarge {
+            len: api::DEFAULT_MAX_BODY_LEN + 1,
+            max: api::DEFAULT_MAX_BODY_LEN,
+        })
+    );
+    assert!(f.reason().ends_with(&format!(
+        ": {}",
+        Error::RequestTooLarge {
+            len: api::DEFAULT_MAX_BODY_LEN + 1,
+            max: api::DEFAULT_MAX_BODY_LEN,
+        }
+    )));
+    // Any message of a BodyTooLarge fault is written as Python's json.dumps writes it
+    // (ensure_ascii: UTF-16 escapes, DEL escaped too; checked with CPython 3).
+    let f = Fault::new(
+        FaultKind::BodyTooLarge,
+        "a\"b\\c\n\t\u{8}\u{c}\u{1}é\u{1f600}\u{7f}",
+    );
+    assert_eq!(
+        f.to_json(),
+        r#"{"message": "a\"b\\c\n\t\b\f\u0001\u00e9\ud83d\ude00\u007f", "code": "413 Request Entity Too Large", "title": "Request Entity Too Large"}"#
+    );
+}
+
 #[test]
 fn body_size_is_bounded_before_parsing() {
     let ctx = Context::new("u1", mv(2)).with_max_body_len(64);
@@ -1117,10 +1200,18 @@ fn body_size_is_bounded_before_parsing() {
     body.push(b' ');
     let f = api::handle(&body, &ctx, &free, &mut rng()).unwrap_err();
     assert_eq!(f.status(), 413);
+    // Not Nova's envelope: oslo.middleware's `sizelimit` answers in front of Nova, with
+    // webob's JSON body (its `%s` left unfilled since oslo.middleware 6.4.0).
     assert_eq!(
         fault_json(&f),
-        json!({"overLimit": {"code": 413, "message": "Request is too large."}})
+        json!({
+            "message": "Request is too large. Larger than max_request_body_size (%s).<br /><br />\n\n\n",
+            "code": "413 Request Entity Too Large",
+            "title": "Request Entity Too Large",
+        })
     );
+    assert_eq!(f.message(), api::BODY_TOO_LARGE_MESSAGE);
+    // The precise reason stays reachable.
     assert_eq!(
         f.error(),
         Some(&Error::RequestTooLarge { len: 65, max: 64 })

@@ -205,8 +205,27 @@ fn api_prints_status_and_body() {
         "Malformed request body"
     );
 
+    // Over the limit: oslo.middleware's webob 413 body, byte for byte, and the precise reason
+    // on standard error.
     let out = keypairs(&["api", "--max-body-len", "10"], body.as_bytes());
     assert_eq!(json_out(&out)["status"], 413);
+    assert_eq!(
+        cli::stdout(&out),
+        concat!(
+            r#"{"status":413,"body":{"message": "Request is too large. Larger than max_request_body_size (%s).<br /><br />\n\n\n", "code": "413 Request Entity Too Large", "title": "Request Entity Too Large"}}"#,
+            "\n"
+        )
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let reason = stderr(&out);
+    assert_eq!(reason.lines().count(), 1, "{reason}");
+    assert!(
+        reason.contains(&format!(
+            "request body is {} bytes long, the limit is 10 bytes",
+            body.len()
+        )),
+        "{reason}"
+    );
 
     let names = TempFile::new("api-names", b"k\r\n");
     let out = keypairs(&["api", "--existing-names", names.path()], body.as_bytes());

@@ -3,7 +3,8 @@
 //!
 //! - `alloc`: heap use of one import (a counting allocator: the peak stays under 4 KiB);
 //! - `prime_search_heap`, `freed_memory`, `freed_secrets`, `x509_secrets`: no secret survives in
-//!   freed heap memory (recorders that copy or scan every freed block);
+//!   freed heap memory (recorders that copy or scan every freed block); `pasted_key`: nor does a
+//!   private key pasted into an API request;
 //! - `sshd_login`, `sshd_ca_login`: logging in to a real sshd on 127.0.0.1, reported as *ignored*
 //!   where sshd, ssh or ssh-keygen are missing (libtest cannot decide that at run time) and run
 //!   for real when `CI` is set.
@@ -59,6 +60,8 @@ mod alloc;
 #[cfg(feature = "api")]
 mod freed_memory;
 mod freed_secrets;
+#[cfg(feature = "api")]
+mod pasted_key;
 mod prime_search_heap;
 mod sshd_ca_login;
 mod sshd_login;
@@ -218,6 +221,7 @@ fn main() {
             .with_ignored_flag(!cfg!(all(target_os = "linux", target_env = "gnu"))),
         );
         trials.extend(trials![x509_secrets: x509_create_frees_no_secret]);
+        trials.extend(trials![pasted_key: a_pasted_private_key_leaves_no_copy_in_freed_memory]);
     }
     trials.extend(sshd_login::trials());
     trials.extend(sshd_ca_login::trials());

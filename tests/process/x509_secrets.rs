@@ -1,7 +1,8 @@
-//! Freed-memory hygiene of an x509 create (the certificate and the PKCS#12 bundle): no heap
-//! block the create frees still holds the private key's encodings (the primes and the private
-//! exponent as big-endian bytes, as DER and PKCS#8 carry them), the bundle (whose key is under
-//! the empty password, so as secret as the key) or the bundle's base64.
+//! Freed-memory hygiene of an x509 create (the certificate, signed from the key's CRT values,
+//! and the PKCS#12 bundle): no heap block the create frees still holds p, q, d, dp, dq or qinv,
+//! as big-endian bytes (as DER and PKCS#8 carry them) or as little-endian limbs (as integers
+//! lie in memory), the bundle (whose key is under the empty password, so as secret as the key)
+//! or the bundle's base64.
 //!
 //! A recording global allocator (tests/process/watch.rs) scans every block before it is freed
 //! (and the old block of every reallocation) for those byte strings. Trials of its binary run one at a time, so nothing
@@ -77,17 +78,38 @@ pub(crate) fn x509_create_frees_no_secret() {
     let pfx = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &b64).unwrap();
     drop(first);
 
-    // Big-endian magnitudes, as DER INTEGERs hold them.
+    // p, q, d, dp, dq, qinv as big-endian magnitudes (as DER INTEGERs hold them) and as
+    // little-endian bytes (as 64-bit limbs lie in memory): 16-byte chunks every 32 bytes, so
+    // any freed copy of 47 or more consecutive bytes of a value is found.
     let be = |n: &rsa::BoxedUint| {
         let bytes = n.to_be_bytes();
         let skip = bytes.iter().take_while(|&&b| b == 0).count();
         bytes[skip..].to_vec()
     };
-    let mut needles = vec![
-        ("prime p", be(&key.primes()[0])),
-        ("prime q", be(&key.primes()[1])),
-        ("private exponent", be(key.d())),
-    ];
+    let p = key.primes()[0].as_ref().clone();
+    let q = key.primes()[1].as_ref().clone();
+    let d = key.d().clone();
+    let dp = key.dp().unwrap().clone();
+    let dq = key.dq().unwrap().clone();
+    let qinv = key.qinv().unwrap().retrieve();
+    let mut needles = Vec::new();
+    for (label_be, label_le, value) in [
+        ("prime p (big-endian)", "prime p (limbs)", &p),
+        ("prime q (big-endian)", "prime q (limbs)", &q),
+        (
+            "private exponent (big-endian)",
+            "private exponent (limbs)",
+            &d,
+        ),
+        ("dp (big-endian)", "dp (limbs)", &dp),
+        ("dq (big-endian)", "dq (limbs)", &dq),
+        ("qinv (big-endian)", "qinv (limbs)", &qinv),
+    ] {
+        let bytes = be(value);
+        needles.extend(windows(label_be, &bytes, 16, 32));
+        let le: Vec<u8> = bytes.iter().rev().copied().collect();
+        needles.extend(windows(label_le, &le, 16, 32));
+    }
     // The bundle's key bag (the PKCS#8 key under the empty password: from the
     // pkcs8ShroudedKeyBag OID to the MAC) in 48-byte windows every 128 bytes; the certificate
     // bag before it is public. The base64 of the whole bundle likewise.
@@ -103,7 +125,11 @@ pub(crate) fn x509_create_frees_no_secret() {
     needles.extend(windows("PKCS#12 key bag", key_bag, 48, 128));
     let b64_at = at / 3 * 4;
     needles.extend(windows("bundle base64", &b64.as_bytes()[b64_at..], 48, 128));
-    assert!(needles.len() > 20);
+    assert!(
+        needles.len() > 60 && needles.len() <= 128,
+        "{}",
+        needles.len()
+    );
 
     let bytes: Vec<&[u8]> = needles.iter().map(|(_, n)| n.as_slice()).collect();
     let mut same = false;

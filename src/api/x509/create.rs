@@ -15,7 +15,9 @@
 //! the `localKeyId` attribute (the certificate's SHA-1), and an HMAC-SHA256 MAC (2048
 //! iterations, 8-byte salt, key from RFC 7292 appendix B with the empty password).
 //!
-//! The DER is written here with a small TLV writer; every cipher, hash, MAC and KDF is a
+//! The certificate's signature is made from the key's CRT values on fixed-size integers
+//! (`GeneratedKey::sign_pkcs1v15_sha256`), not with `rsa`'s private key; `rsa` checks it. The
+//! DER is written here with a small TLV writer; every cipher, hash, MAC and KDF is a
 //! RustCrypto crate (`pkcs5`'s PBES2, `hmac`, `sha2`), except the RFC 7292 appendix B key
 //! derivation for the MAC, which is iterated SHA-256 (fifteen lines, checked by OpenSSL and
 //! pyca/cryptography reading the MAC). Every buffer that holds the key, in clear or under the
@@ -30,18 +32,22 @@ use sha2::{Digest as _, Sha256};
 use x509_cert::TbsCertificate;
 use x509_cert::builder::profile::BuilderProfile;
 use x509_cert::builder::{Builder as _, CertificateBuilder};
-use x509_cert::der::asn1::{Any, ObjectIdentifier, OctetString};
+use x509_cert::der::asn1::{Any, BitString, ObjectIdentifier, OctetString};
 use x509_cert::der::{Decode as _, Encode as _, Tag};
 use x509_cert::ext::Extension;
 use x509_cert::ext::pkix::name::{GeneralName, OtherName};
 use x509_cert::ext::pkix::{ExtendedKeyUsage, SubjectAltName, SubjectKeyIdentifier};
 use x509_cert::name::Name;
 use x509_cert::serial_number::SerialNumber;
-use x509_cert::spki::{EncodePublicKey as _, SubjectPublicKeyInfo, SubjectPublicKeyInfoRef};
+use x509_cert::spki::{
+    AlgorithmIdentifierOwned, DynSignatureAlgorithmIdentifier, EncodePublicKey as _,
+    SubjectPublicKeyInfo, SubjectPublicKeyInfoRef,
+};
 use x509_cert::time::{Time, Validity};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
+use crate::generate::GeneratedKey;
 
 /// Days a created certificate is valid (`openssl req -days 3650`).
 pub(crate) const VALIDITY_DAYS: u64 = 3650;
@@ -80,9 +86,10 @@ pub(crate) struct X509KeyPair {
     pub(crate) pkcs12: Zeroizing<Vec<u8>>,
 }
 
-/// Makes the certificate and the PKCS#12 bundle for the key `pkcs1` (PKCS#1 DER), owned by
+/// Makes the certificate and the PKCS#12 bundle for `key` (`pkcs1`: its PKCS#1 DER), owned by
 /// `user_id`, valid from `now`.
 pub(crate) fn create(
+    key: &GeneratedKey,
     pkcs1: &[u8],
     user_id: &str,
     now: SystemTime,
@@ -95,11 +102,10 @@ pub(crate) fn create(
             max: MAX_COMMON_NAME_LEN,
         });
     }
-    // The signing key goes through `rsa` (its limbs, zeroized on drop; its own precomputation
-    // temporaries are out of reach), the encodings are written here into zeroizing buffers.
-    let key = <rsa::PrivateKey as rsa::pkcs1::DecodeRsaPrivateKey>::from_pkcs1_der(pkcs1)
-        .map_err(|_| Error::InvalidPrivateKey)?;
-    let certificate_der = certificate(&key, user_id, now, rng)?;
+    // The certificate is signed from the key's CRT values on fixed-size integers
+    // (`GeneratedKey::sign_pkcs1v15_sha256`), never through `rsa`'s private key; the encodings
+    // are written here into zeroizing buffers.
+    let certificate_der = certificate(key, user_id, now, rng)?;
     let pkcs12 = pkcs12(pkcs1, &certificate_der, rng)?;
     Ok(X509KeyPair {
         certificate_pem: certificate_pem(&certificate_der),
@@ -110,7 +116,7 @@ pub(crate) fn create(
 
 /// The self-signed certificate's DER.
 fn certificate(
-    key: &rsa::PrivateKey,
+    key: &GeneratedKey,
     user_id: &str,
     now: SystemTime,
     rng: &mut (impl rand_core::CryptoRng + ?Sized),
@@ -131,20 +137,53 @@ fn certificate(
         Time::try_from(SystemTime::UNIX_EPOCH + not_before).map_err(enc)?,
         Time::try_from(SystemTime::UNIX_EPOCH + not_after).map_err(enc)?,
     );
-    let public = key.to_public_key();
+    let public = key.rsa_public_key()?;
     let spki_der = public.to_public_key_der().map_err(|_| Error::Encoding)?;
     let spki = SubjectPublicKeyInfo::try_from(spki_der.as_bytes()).map_err(|_| Error::Encoding)?;
     let profile = NovaClientCert {
         subject,
         upn: format!("{user_id}@localhost"),
     };
-    let builder =
+    let mut builder =
         CertificateBuilder::new(profile, serial, validity, spki).map_err(|_| Error::Encoding)?;
-    let signer = rsa::pkcs1v15::SigningKey::<Sha256>::new(key.clone());
+    let signer = CrtSigner {
+        public: rsa::pkcs1v15::VerifyingKey::new(public),
+    };
+    let tbs = builder.finalize(&signer).map_err(|_| Error::Encoding)?;
+    let signature = key.sign_pkcs1v15_sha256(&tbs)?;
+    // `rsa`'s verification of our signature (public values only).
+    let checked = rsa::pkcs1v15::Signature::try_from(signature.as_slice())
+        .map_err(|_| Error::Crypto)
+        .and_then(|sig| {
+            rsa::signature::Verifier::verify(&signer.public, &tbs, &sig).map_err(|_| Error::Crypto)
+        });
+    checked?;
+    let signature = BitString::from_bytes(&signature).map_err(enc)?;
     let cert = builder
-        .build_with_rng::<_, rsa::pkcs1v15::Signature, _>(&signer, rng)
-        .map_err(|_| Error::Crypto)?;
+        .assemble(signature, &signer)
+        .map_err(|_| Error::Encoding)?;
     cert.to_der().map_err(enc)
+}
+
+/// What the certificate builder asks of a signer besides the signature: the public key (for the
+/// SPKI) and the algorithm (sha256WithRSAEncryption). The signature itself comes from
+/// [`GeneratedKey::sign_pkcs1v15_sha256`].
+struct CrtSigner {
+    public: rsa::pkcs1v15::VerifyingKey<Sha256>,
+}
+
+impl rsa::signature::Keypair for CrtSigner {
+    type VerifyingKey = rsa::pkcs1v15::VerifyingKey<Sha256>;
+
+    fn verifying_key(&self) -> Self::VerifyingKey {
+        self.public.clone()
+    }
+}
+
+impl DynSignatureAlgorithmIdentifier for CrtSigner {
+    fn signature_algorithm_identifier(&self) -> x509_cert::spki::Result<AlgorithmIdentifierOwned> {
+        DynSignatureAlgorithmIdentifier::signature_algorithm_identifier(&self.public)
+    }
 }
 
 /// `CN=<user_id>`, the value a UTF8String (OpenSSL's default `utf8only` string mask).
