@@ -103,3 +103,21 @@ impl fmt::Debug for Sha256Fingerprint {
         write!(f, "Sha256Fingerprint({self})")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Md5Fingerprint, Sha256Fingerprint};
+
+    /// `Debug` names the type and shows the printed form (cargo-mutants: both impls were
+    /// replaceable by an empty one without a test noticing).
+    #[test]
+    fn debug_shows_type_and_fingerprint() {
+        let blob = b"\0\0\0\x0bssh-ed25519";
+        let md5 = Md5Fingerprint::of_blob(blob);
+        assert_eq!(format!("{md5:?}"), format!("Md5Fingerprint({md5})"));
+        assert_eq!(format!("{md5}").len(), 47);
+        let sha = Sha256Fingerprint::of_blob(blob);
+        assert_eq!(format!("{sha:?}"), format!("Sha256Fingerprint({sha})"));
+        assert!(format!("{sha}").starts_with("SHA256:"));
+    }
+}
