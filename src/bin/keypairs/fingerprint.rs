@@ -201,6 +201,9 @@ fn single_key_error(e: &Error) -> String {
         Error::LineBreak { .. } => format!(
             "invalid public key: {e} (for authorized_keys or known_hosts files, use --each-line)"
         ),
+        Error::CommentLine => "no public key: the input holds only '#' comment and blank lines, \
+             which are skipped as ssh-keygen -l skips them (a commented-out key is not a key)"
+            .to_owned(),
         _ => format!("invalid public key: {e}"),
     }
 }
@@ -220,12 +223,42 @@ fn parse_one(input: &[u8], policy: &Policy) -> Result<(PublicKey, LineFields), E
         let line = line?;
         return parse_public_key_with(line.as_bytes(), policy).map(|k| (k, LineFields::default()));
     }
-    let trimmed = input.trim_ascii();
-    if trimmed.contains(&b'\n') {
-        // Several lines: the strict parser says why that is not one key.
-        return parse_public_key_with(input, policy).map(|k| (k, LineFields::default()));
+    // Blank and '#' comment lines are skipped, as ssh-keygen -l does.
+    let mut lines = key_lines(input);
+    let Some((start, line)) = lines.next() else {
+        return Err(if input.trim_ascii().is_empty() {
+            Error::Empty
+        } else {
+            Error::CommentLine
+        });
+    };
+    if lines.next().is_some() {
+        // Several key lines: one key is one line (the break after the first key line).
+        let end = start + line.len();
+        let offset = input
+            .get(start..)
+            .and_then(|s| s.iter().position(|&b| b == b'\r' || b == b'\n'))
+            .map_or(end, |p| start + p);
+        return Err(Error::LineBreak { offset });
     }
-    parse_line(input, policy)
+    parse_line(line, policy)
+}
+
+/// The lines of `input` that may hold a key, with their offsets: blank lines and lines whose
+/// first non-blank character is '#' are skipped (as ssh-keygen -l and sshd do).
+fn key_lines(input: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
+    let mut offset = 0;
+    input
+        .split(|&b| b == b'\n')
+        .map(move |line| {
+            let start = offset;
+            offset += line.len() + 1;
+            (start, line)
+        })
+        .filter(|(_, line)| {
+            let t = line.trim_ascii();
+            !t.is_empty() && !t.starts_with(b"#")
+        })
 }
 
 /// A private key without a comment (an encrypted OpenSSH key keeps it encrypted) takes the
@@ -253,6 +286,9 @@ fn with_pub_comment(key: PublicKey, input: &[u8], file: Option<&PathBuf>) -> Pub
 fn parse_line(line: &[u8], policy: &Policy) -> Result<(PublicKey, LineFields), Error> {
     let mut rest = line.trim_ascii_start();
     let mut fields = LineFields::default();
+    if rest.starts_with(b"#") {
+        return Err(Error::CommentLine);
+    }
     if rest.starts_with(b"@") {
         let (marker, after) = split_field(rest);
         fields.marker = Some(String::from_utf8_lossy(marker).into_owned());
@@ -301,9 +337,15 @@ fn split_field(s: &[u8]) -> (&[u8], &[u8]) {
 /// comment's place, as ssh-keygen prints them.
 fn keygen_line(key: &PublicKey, hash: Hash, fields: &LineFields) -> String {
     let line = key_line(key, hash);
-    match (&fields.before_key, key.comment().is_empty()) {
+    let line = match (&fields.before_key, key.comment().is_empty()) {
         (Some(before), true) => line.replacen(" no comment (", &format!(" {before} ("), 1),
         _ => line,
+    };
+    // A marker line (ssh-keygen -l skips them) says so first: a revoked key must not read as
+    // a trusted one. The first field of a key line is its size, so '@' cannot be mistaken.
+    match &fields.marker {
+        Some(marker) => format!("{marker} {line}"),
+        None => line,
     }
 }
 
