@@ -6,6 +6,7 @@
 //! - `generate`: RSA generation, against ssh-keygen, openssl and Python `cryptography`;
 //! - `operator_keys`: Ed25519/ECDSA generation and passphrase-protected keys;
 //! - `constant_time`: no variable-time call on secrets in the generation code;
+//! - `file_forms`: authorized_keys, known_hosts and private key files, against `ssh-keygen`;
 //! - `fuzz_corpus`: the committed fuzz seeds and regressions through the fuzz harnesses.
 
 #[allow(
@@ -21,6 +22,7 @@ mod tools;
 
 mod certificates;
 mod constant_time;
+mod file_forms;
 mod fuzz_corpus;
 mod generate;
 mod operator_keys;
