@@ -111,7 +111,7 @@ impl KeyLine {
 /// - otherwise the strict parser's error for the key; where nothing was skipped or the key
 ///   after the skipped field fails too, the error for the whole line if that says more.
 pub fn parse_key_line(line: &[u8], policy: &Policy) -> Result<KeyLine> {
-    let mut rest = line.trim_ascii_start();
+    let mut rest = trim_start(line);
     if rest.starts_with(b"#") {
         return Err(Error::CommentLine);
     }
@@ -206,9 +206,19 @@ pub(crate) fn key_after(rest: &[u8], policy: &Policy) -> Result<PublicKey> {
     parse_public_key_with(rest, policy)
 }
 
-/// Refuses blank and `#` lines with their own errors.
+/// `line` without leading SPACE, TAB, CR and LF (what the strict parser trims).
+fn trim_start(line: &[u8]) -> &[u8] {
+    let n = line
+        .iter()
+        .position(|&b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        .unwrap_or(line.len());
+    line.get(n..).unwrap_or_default()
+}
+
+/// Refuses blank and `#` lines with their own errors; the rest starts after leading SPACE,
+/// TAB, CR and LF, as the strict parser trims them.
 pub(crate) fn refuse_skipped(line: &[u8]) -> Result<&[u8]> {
-    let rest = trim_blanks_start(line);
+    let rest = trim_start(line);
     if rest.starts_with(b"#") {
         return Err(Error::CommentLine);
     }

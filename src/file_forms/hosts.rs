@@ -110,7 +110,10 @@ impl HostPatterns {
         if field.starts_with('|') {
             return parse_hashed(field).map(Self);
         }
-        let patterns = field
+        // match_pattern_list stops at the end of the text, so a trailing ',' adds no
+        // (empty) pattern; every other empty piece is one.
+        let list = field.strip_suffix(',').unwrap_or(field);
+        let patterns = list
             .split(',')
             .map(|p| match p.strip_prefix('!') {
                 Some(rest) => HostPattern {
@@ -344,6 +347,11 @@ mod tests {
 
     #[test]
     fn plain_lists() {
+        assert_eq!(HostPatterns::parse("a,").unwrap().patterns().len(), 1);
+        assert_eq!(HostPatterns::parse(",").unwrap().patterns().len(), 1);
+        assert_eq!(HostPatterns::parse("a,,").unwrap().patterns().len(), 2);
+        assert!(!HostPatterns::parse("a,").unwrap().matches("", 22));
+        assert!(HostPatterns::parse(",a").unwrap().matches("", 22));
         let h = HostPatterns::parse("*.example.com,!bad.example.com,10.0.0.1").unwrap();
         assert!(!h.is_hashed());
         assert_eq!(h.patterns().len(), 3);
