@@ -12,6 +12,8 @@
 //! - `certificate` (policy 4): only this crate accepts, the key is a certificate (ssh-key's
 //!   `PublicKey` holds none); where `ssh_key::Certificate` reads it, the certified key is the
 //!   same.
+//! - `sk-application` (policy 4: any value): only this crate accepts, the key is an `sk-` key
+//!   whose application string is not UTF-8 (ssh-key reads it as a `String`).
 //! - `text-form` (policy 1): only this crate accepts; ssh-key reads the canonical line
 //!   (`to_openssh`) of the same key, and the input is that line up to leading/trailing ASCII
 //!   whitespace and runs of SPACE/TAB between the fields (ssh-key wants one SPACE, nothing in
@@ -110,6 +112,11 @@ fn only_ours(text: &str, ours: &PublicKey) {
         }
         return;
     }
+    if ours.algorithm_name().starts_with("sk-") && !sk_application_is_utf8(ours.blob()) {
+        // sk-application (policy 4: any value): ssh-key 0.6 reads the application as a
+        // String, so it refuses one that is not UTF-8; OpenSSH and this crate take the bytes.
+        return;
+    }
     let reread = ssh_key::PublicKey::from_openssh(&canonical);
     match reread {
         Ok(theirs) => {
@@ -144,9 +151,9 @@ fn only_theirs(text: &str, e: &Error, theirs: &ssh_key::PublicKey) {
     let algorithm = theirs.algorithm();
     let name = algorithm.as_str();
     let b64 = text
-        .trim_start_matches(TRIM)
-        .split([' ', '\t'])
-        .find(|s| !s.is_empty() && *s != name)
+        .split(TRIM)
+        .filter(|s| !s.is_empty())
+        .nth(1)
         .unwrap_or_default();
     let why = match e {
         Error::InputTooLong { len, max } => {
@@ -268,4 +275,18 @@ fn only_theirs(text: &str, e: &Error, theirs: &ssh_key::PublicKey) {
         ),
     };
     assert!(!why.is_empty());
+}
+
+/// Whether the last string of an sk key's blob (its application) is UTF-8.
+fn sk_application_is_utf8(mut blob: &[u8]) -> bool {
+    let mut last: &[u8] = &[];
+    while blob.len() >= 4 {
+        let len = u32::from_be_bytes([blob[0], blob[1], blob[2], blob[3]]) as usize;
+        let Some(s) = blob.get(4..4 + len) else {
+            return true;
+        };
+        last = s;
+        blob = &blob[4 + len..];
+    }
+    std::str::from_utf8(last).is_ok()
 }

@@ -8,7 +8,8 @@
 //!   the rest of the line, and the line rebuilt from what was read (marker, options re-quoted,
 //!   host field, canonical key) reads back to the same marker, options, hosts and key.
 //! - `parse_key_line` (ssh-keygen -l) and the two strict readers agree on the key when they both
-//!   accept; a bare key is read by all three as the strict parser reads it.
+//!   accept (with known_hosts, unless the host field holds a `"`: ssh-keygen -l reads quotes
+//!   there, hostfile.c does not); a bare key is read by all three as the strict parser reads it.
 //! - `HostPatterns::matches` equals OpenSSH's own recursive `match_pattern_list`, written out
 //!   here, on names made from the patterns and on the key's comment, for ports 22 and 2222.
 //! - Errors: a non-empty snake_case kind and a short message.
@@ -115,7 +116,11 @@ fn check_line(line: &[u8]) {
         if let Ok(a) = &authorized {
             assert_eq!(g.key(), a.key(), "parse_key_line and authorized_keys keys");
         }
-        if let Ok(k) = &known {
+        // ssh-keygen -l reads quotes in the field before the key, hostfile.c does not: with a
+        // '"' in the host field they may split the line differently, both as OpenSSH does.
+        if let Ok(k) = &known
+            && !host_field(line).contains('"')
+        {
             assert_eq!(g.key(), k.key(), "parse_key_line and known_hosts keys");
             assert_eq!(g.marker(), k.marker(), "markers");
         }
