@@ -107,7 +107,7 @@ const VERSIONS: [u32; 6] = [1, 2, 9, 10, 91, 92];
 /// # Panics
 /// On a breach, with a message naming the invariant: that is how the fuzzer and the replay test
 /// see it.
-pub fn check(data: &[u8]) {
+pub(crate) fn check(data: &[u8]) {
     for minor in VERSIONS {
         let mv = Microversion::new(minor).expect("a supported microversion");
         let (reply, generated) = check_at(data, mv);

@@ -23,7 +23,7 @@ use keypairs::{
 ///
 /// # Panics
 /// On a breach, with a message naming the invariant.
-pub fn check(data: &[u8]) {
+pub(crate) fn check(data: &[u8]) {
     check_lines(data);
     // The whole input as one line (a '\n' inside is the strict parser's to refuse).
     check_line(data);

@@ -16,12 +16,13 @@
 //!   refused with `kdf_rounds` carrying that count (or as invalid where it is broken elsewhere).
 //! - Errors: a non-empty snake_case kind and a short message that never holds the input's
 //!   text (no token of 12 bytes or more: no private material echoed).
+#![allow(clippy::panic, reason = "a fuzz harness reports a breach by panicking")]
 
 use base64::Engine as _;
 use keypairs::{Error, MAX_KDF_ROUNDS, Policy, PrivateKeyFileKind, is_private_key_file};
 
 /// The input as the reader sees it.
-pub fn input(data: &[u8]) -> Vec<u8> {
+pub(crate) fn input(data: &[u8]) -> Vec<u8> {
     let Some((&mode, rest)) = data.split_first() else {
         return Vec::new();
     };
@@ -66,7 +67,7 @@ fn bcrypt_rounds(blob: &[u8]) -> Option<u32> {
 ///
 /// # Panics
 /// On a breach, with a message naming the invariant.
-pub fn check(data: &[u8]) {
+pub(crate) fn check(data: &[u8]) {
     let text = input(data);
     let policy = Policy::inspect();
     let result = keypairs::read_private_key_file(&text, &policy);

@@ -5,6 +5,10 @@
 //! - `cli_operator`: `keypairs create` and `fingerprint` on operator files, against `ssh-keygen`;
 //! - `cli_output`: read errors, bounded and escaped error output, closed pipes.
 
+#[allow(
+    clippy::unwrap_used,
+    reason = "shared test support: a failed file or process step ends the test"
+)]
 #[path = "../support/cli.rs"]
 mod cli;
 #[allow(

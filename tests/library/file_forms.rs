@@ -288,12 +288,10 @@ fn private_key_files_give_their_public_half() {
             "{name}"
         );
     }
-    for name in ["putty_ed25519.ppk"] {
-        assert_eq!(
-            read_private_key_file(&private(name), &policy).unwrap_err(),
-            Error::NotPrivateKeyFile
-        );
-    }
+    assert_eq!(
+        read_private_key_file(&private("putty_ed25519.ppk"), &policy).unwrap_err(),
+        Error::NotPrivateKeyFile
+    );
 }
 
 /// Replaces the bcrypt-pbkdf round count in an encrypted OpenSSH key file.

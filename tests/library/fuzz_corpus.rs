@@ -7,23 +7,23 @@
 use std::path::{Path, PathBuf};
 
 #[path = "../../fuzz/harness/parse_public_key.rs"]
-pub mod parse_public_key;
+mod parse_public_key;
 
 #[cfg(feature = "api")]
 #[path = "../../fuzz/harness/api_request.rs"]
-pub mod api_request;
+mod api_request;
 
 #[path = "../../fuzz/harness/encode_generated.rs"]
-pub mod encode_generated;
+mod encode_generated;
 
 #[path = "../../fuzz/harness/parse_line.rs"]
-pub mod parse_line;
+mod parse_line;
 
 #[path = "../../fuzz/harness/private_key_file.rs"]
-pub mod private_key_file;
+mod private_key_file;
 
 #[path = "../../fuzz/harness/differential.rs"]
-pub mod differential;
+mod differential;
 
 /// Files of `fuzz/<kind>/<target>/`, sorted; a missing folder is empty.
 fn inputs(kind: &str, target: &str) -> Vec<PathBuf> {

@@ -15,6 +15,10 @@
 )]
 #[path = "../support/data.rs"]
 mod data;
+#[allow(
+    clippy::unwrap_used,
+    reason = "shared test support: a failed file or process step ends the test"
+)]
 #[path = "../support/keyfile.rs"]
 mod keyfile;
 #[path = "../support/tools.rs"]
