@@ -103,7 +103,8 @@ impl fmt::Debug for GeneratedKey {
     }
 }
 
-/// The private half ([`RsaValues`]) zeroizes its secret values on drop.
+/// The private half (d, p, q, d mod (p-1), d mod (q-1), q^-1 mod p) zeroizes its secret values on
+/// drop.
 impl zeroize::ZeroizeOnDrop for GeneratedKey {}
 
 /// The values of an RSA private key as big-endian bytes without leading zeros: what the PKCS#1

@@ -23,6 +23,19 @@ use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
 
 use libtest_mimic::{Arguments, Trial};
 
+/// Whether `--nocapture` was given: the trials' notes (the heap table, the bytes recorded per path)
+/// are printed only then, as libtest shows a passing test's output only then.
+static NOCAPTURE: AtomicBool = AtomicBool::new(false);
+
+/// `eprintln!` with `--nocapture` only.
+macro_rules! note {
+    ($($arg:tt)*) => {
+        if crate::NOCAPTURE.load(std::sync::atomic::Ordering::Relaxed) {
+            eprintln!($($arg)*);
+        }
+    };
+}
+
 #[allow(
     clippy::panic,
     reason = "shared test support: panics name the missing file"
