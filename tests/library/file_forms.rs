@@ -9,7 +9,7 @@ use std::process::Command;
 
 use base64::Engine as _;
 use keypairs::{
-    Error, Marker, Policy, PrivateKeyFileKind, is_private_key_file, key_lines,
+    Error, HostPatterns, Marker, Policy, PrivateKeyFileKind, is_private_key_file, key_lines,
     parse_authorized_keys_line, parse_known_hosts_line, read_private_key_file,
 };
 
@@ -347,4 +347,52 @@ fn huge_kdf_rounds_are_refused_before_any_work() {
     }
     let ok = with_kdf_rounds(&pem, keypairs::MAX_KDF_ROUNDS);
     assert!(read_private_key_file(ok.as_bytes(), &policy).is_ok());
+}
+
+/// The host field as read: patterns in order with their negation, a hashed host, bad fields.
+#[test]
+fn host_patterns_are_read_as_written() {
+    let h = HostPatterns::parse("a.example.com,!B.example.com,[h]:2222,,x,").unwrap();
+    assert!(!h.is_hashed());
+    let read: Vec<(bool, &str)> = h
+        .patterns()
+        .iter()
+        .map(|p| (p.negated(), p.pattern()))
+        .collect();
+    assert_eq!(
+        read,
+        vec![
+            (false, "a.example.com"),
+            (true, "B.example.com"),
+            (false, "[h]:2222"),
+            (false, ""),
+            (false, "x"),
+        ]
+    );
+    let hashed =
+        HostPatterns::parse("|1|xLLqT8AHeRYV5aSX8DUk6Nb2C3Q=|hYH9jBJRphL4ToB5nQ9uu4AnkLg=")
+            .unwrap();
+    assert!(hashed.is_hashed());
+    assert!(hashed.patterns().is_empty());
+    for bad in ["", "a b", "a\tb", "a\u{7f}", "\u{1}"] {
+        assert_eq!(
+            HostPatterns::parse(bad),
+            Err(Error::KnownHostsHostField),
+            "{bad:?}"
+        );
+        assert_eq!(Error::KnownHostsHostField.kind(), "known_hosts_host_field");
+    }
+    // A subpattern of 1022 bytes is matched, one of 1023 makes the list match nothing
+    // (match_pattern_list's 1024-byte buffer).
+    let ok = format!("b,{}", "a".repeat(1022));
+    assert!(HostPatterns::parse(&ok).unwrap().matches("b", 22));
+    assert!(
+        HostPatterns::parse(&ok)
+            .unwrap()
+            .matches(&"a".repeat(1022), 22)
+    );
+    let long = format!("b,{}", "a".repeat(1023));
+    assert!(!HostPatterns::parse(&long).unwrap().matches("b", 22));
+    // Non-ASCII is not a control character.
+    assert!(HostPatterns::parse("höst").unwrap().matches("höst", 22));
 }
