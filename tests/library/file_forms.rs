@@ -374,6 +374,18 @@ fn host_patterns_are_read_as_written() {
             .unwrap();
     assert!(hashed.is_hashed());
     assert!(hashed.patterns().is_empty());
+    for bad in [
+        "|1|xLLqT8AHeRYV5aSX8DUk6Nb2C3Q=|",
+        "|1||hYH9jBJRphL4ToB5nQ9uu4AnkLg=",
+        "|1|xLLqT8AHeRYV5aSX8DUk6Nb2C3Q",
+        "|2|xLLqT8AHeRYV5aSX8DUk6Nb2C3Q=|hYH9jBJRphL4ToB5nQ9uu4AnkLg=",
+    ] {
+        assert_eq!(
+            HostPatterns::parse(bad),
+            Err(Error::InvalidHashedHost),
+            "{bad}"
+        );
+    }
     for bad in ["", "a b", "a\tb", "a\u{7f}", "\u{1}"] {
         assert_eq!(
             HostPatterns::parse(bad),
