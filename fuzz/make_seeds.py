@@ -12,7 +12,8 @@ from (`key-rsa2048.pub`, `invalid-L0123`, ...).
 api_request: every distinct body of api/schema_vectors.json (Nova's schema, per microversion),
 api/seed-import-req.json, an import body for every key file and for a few invalid keys, x509
 imports of api/*.pem, every case of api/nova_keys.txt (Nova's own verdict on keys), a create body,
-x509 create bodies (one for a user id over 64 characters) and bodies whose name is taken.
+x509 create bodies (one for a user id over 64 characters) and bodies whose name is taken; and 32
+structured inputs (byte 0x01, then choice bytes: the harness builds the body from them).
 
 encode_generated seeds are hand-made (see README.md); this script leaves them alone.
 """
@@ -128,7 +129,11 @@ def api_seeds():
         ed = f.read().strip()
     bodies.add(body({"name": "taken", "public_key": ed}))
     bodies.add(body({"name": "other", "public_key": ed, "user_id": "someone", "type": "ssh"}))
-    return {f"body-{hashlib.sha1(b).hexdigest()[:16]}": b for b in bodies}
+    seeds = {f"body-{hashlib.sha1(b).hexdigest()[:16]}": b for b in bodies}
+    # Structured inputs (first byte 0x01, see harness/api_request.rs): deterministic choice bytes.
+    for i in range(32):
+        seeds[f"structured-{i:02d}"] = b"\x01" + hashlib.sha256(b"structured %d" % i).digest() * 2
+    return seeds
 
 
 def write_seeds(target, seeds, check):

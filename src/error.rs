@@ -314,6 +314,24 @@ pub enum Error {
     /// An Ed25519 (or sk-Ed25519) key that is a small-order point, refused by the policy
     /// ([`Policy::with_small_order_ed25519`](crate::Policy::with_small_order_ed25519)).
     Ed25519SmallOrder,
+    // ----- operator files (src/file_forms): authorized_keys, known_hosts, private key files ---
+    /// An authorized_keys option list that sshd refuses (`auth-options.c`).
+    InvalidAuthorizedKeysOptions {
+        /// Byte offset in the line where reading stopped.
+        offset: usize,
+        /// sshd's reason (`unknown key option`, `missing end quote`, ...).
+        reason: &'static str,
+    },
+    /// A known_hosts `@` field other than `@cert-authority` or `@revoked`, or a second marker.
+    InvalidKnownHostsMarker,
+    /// A known_hosts host field starting with `|` that is not `|1|SALT|HASH` with a 20-byte salt.
+    InvalidHashedHost,
+    /// A known_hosts host field that is empty or holds a control character.
+    KnownHostsHostField,
+    /// Options or host names with no key after them.
+    MissingKey,
+    /// A file that does not start with a private key PEM label.
+    NotPrivateKeyFile,
     // ----- Nova's own refusals ([`crate::Policy::nova`]) -------------------------------------------
     /// Whitespace or a line break before the key type (Nova's loader wants the type first).
     NovaLeadingWhitespace,
@@ -434,6 +452,12 @@ impl Error {
             Self::KdfRounds { .. } => "kdf_rounds",
             Self::CertificateCaKeySmallOrder => "certificate_ca_key_small_order",
             Self::Ed25519SmallOrder => "ed25519_small_order",
+            Self::InvalidAuthorizedKeysOptions { .. } => "invalid_authorized_keys_options",
+            Self::InvalidKnownHostsMarker => "invalid_known_hosts_marker",
+            Self::InvalidHashedHost => "invalid_hashed_host",
+            Self::KnownHostsHostField => "known_hosts_host_field",
+            Self::MissingKey => "missing_key",
+            Self::NotPrivateKeyFile => "not_private_key_file",
             Self::NovaLeadingWhitespace => "nova_leading_whitespace",
             Self::NovaTabSeparator { .. } => "nova_tab_separator",
             Self::NovaBase64Token => "nova_base64_token",
@@ -650,6 +674,23 @@ impl fmt::Display for Error {
             ),
             Self::Ed25519SmallOrder => f.write_str(
                 "Ed25519 key is a small-order point: signatures under it can be forged",
+            ),
+            Self::InvalidAuthorizedKeysOptions { offset, reason } => write!(
+                f,
+                "authorized_keys options refused at byte {offset}: {reason}"
+            ),
+            Self::InvalidKnownHostsMarker => f.write_str(
+                "a known_hosts marker must be @cert-authority or @revoked, and only one",
+            ),
+            Self::InvalidHashedHost => f.write_str(
+                "hashed known_hosts host is not |1|SALT|HASH with a 20-byte base64 salt",
+            ),
+            Self::KnownHostsHostField => {
+                f.write_str("known_hosts host field is empty or holds a control character")
+            }
+            Self::MissingKey => f.write_str("no key after the options or host names"),
+            Self::NotPrivateKeyFile => f.write_str(
+                "not a private key file (no -----BEGIN ... PRIVATE KEY----- line first)",
             ),
             Self::NovaLeadingWhitespace => f.write_str(
                 "whitespace before the key type: nova only reads a key that starts with its type",

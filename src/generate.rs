@@ -28,8 +28,15 @@ mod encrypt;
 pub use ec_key::{GeneratedEcKey, SUPPORTED_ECDSA_BITS, generate_ecdsa, generate_ed25519};
 #[cfg(feature = "getrandom")]
 pub use ec_key::{generate_ecdsa_os, generate_ed25519_os};
-#[cfg(feature = "encryption")]
-pub use encrypt::{DEFAULT_KDF_ROUNDS, MAX_KDF_ROUNDS};
+
+/// `ssh-keygen`'s default bcrypt-pbkdf round count (`-a`).
+pub const DEFAULT_KDF_ROUNDS: u32 = 16;
+
+/// Most bcrypt-pbkdf rounds offered (each round costs about as much as the default's 1/16th: 4096
+/// rounds take about 256 times as long to unlock as the default).
+/// Also the most a private key file may ask for when it is read
+/// (`read_private_key_file`), with or without the `encryption` feature.
+pub const MAX_KDF_ROUNDS: u32 = 4096;
 
 /// Key size used when none is given (Nova's `crypto.generate_key_pair(bits=2048)`).
 pub const DEFAULT_RSA_BITS: usize = 2048;

@@ -1,6 +1,12 @@
 //! Invariants of the API entry point on arbitrary request bodies. Shared by the fuzz target
 //! (`fuzz_targets/api_request.rs`) and the corpus replay test (`tests/library/fuzz_corpus.rs`).
 //!
+//! An input whose first byte is 0x01 is *structured*: the rest drives [`structured_body`], which
+//! builds a well-formed request body (name, type, user id, and a public key taken from
+//! tests/data/keys/ and mutated in place, or left out for a create), so that most such inputs
+//! pass the JSON reader and the schema and reach the key parser. Any other input is the body
+//! itself.
+//!
 //! Each input is one body, sent at microversions 2.1, 2.2, 2.9, 2.10, 2.91 and 2.92 through
 //! `api::handle` with a store in which only the name `taken` exists. No key is generated per
 //! input: creates take a fixed 2048-bit key, generated once per process and reloaded from its
@@ -107,7 +113,15 @@ const VERSIONS: [u32; 6] = [1, 2, 9, 10, 91, 92];
 /// # Panics
 /// On a breach, with a message naming the invariant: that is how the fuzzer and the replay test
 /// see it.
-pub fn check(data: &[u8]) {
+pub(crate) fn check(data: &[u8]) {
+    match data.split_first() {
+        Some((&STRUCTURED, rest)) => check_body(&structured_body(rest)),
+        _ => check_body(data),
+    }
+}
+
+/// Every invariant on one body, at every microversion.
+fn check_body(data: &[u8]) {
     for minor in VERSIONS {
         let mv = Microversion::new(minor).expect("a supported microversion");
         let (reply, generated) = check_at(data, mv);
@@ -342,4 +356,114 @@ fn check_generated(request: &CreateKeypairRequest, created: &api::Created, ctx: 
         kp.public_key,
         "the private key does not match the public key"
     );
+}
+
+/// First byte of a structured input.
+const STRUCTURED: u8 = 0x01;
+
+/// Key lines the structured bodies start from (tests/data/keys/).
+const KEYS: [&str; 6] = [
+    include_str!("../../tests/data/keys/ed25519.pub"),
+    include_str!("../../tests/data/keys/ecdsa256.pub"),
+    include_str!("../../tests/data/keys/rsa2048.pub"),
+    include_str!("../../tests/data/keys/dsa1024.pub"),
+    include_str!("../../tests/data/keys/ed25519-by-ed25519-cert.pub"),
+    include_str!("../../tests/data/keys/sk_ed25519.pub"),
+];
+
+/// The fuzzer's bytes, consumed one decision at a time (zeros once they run out). Written out
+/// instead of `arbitrary` so that the replay test, in the main crate, needs no new dependency.
+struct Choices<'a>(&'a [u8]);
+
+impl Choices<'_> {
+    fn byte(&mut self) -> u8 {
+        match self.0.split_first() {
+            Some((&b, rest)) => {
+                self.0 = rest;
+                b
+            }
+            None => 0,
+        }
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        let v = (usize::from(self.byte()) << 8) | usize::from(self.byte());
+        v % n.max(1)
+    }
+
+    /// Up to `max` bytes as text (invalid UTF-8 replaced: the body is JSON).
+    fn text(&mut self, max: usize) -> String {
+        let n = self.below(max.saturating_add(1)).min(self.0.len());
+        let (s, rest) = self.0.split_at(n);
+        self.0 = rest;
+        String::from_utf8_lossy(s).into_owned()
+    }
+}
+
+/// A request body built from `data` (see the module docs).
+fn structured_body(data: &[u8]) -> Vec<u8> {
+    let mut c = Choices(data);
+    let mut keypair = serde_json::Map::new();
+    let name = match c.byte() % 6 {
+        0 => "k1".to_owned(),
+        1 => "taken".to_owned(),
+        2 => "a-b_c.d@e f".to_owned(),
+        3 => "k1\n".to_owned(),
+        4 => "n".repeat(c.below(300)),
+        _ => c.text(80),
+    };
+    keypair.insert("name".into(), name.into());
+    // Creates are rare (one in 32): each reloads the fixed key, an x509 create also signs and
+    // runs PBKDF2, which would take most of the time.
+    match c.byte() % 32 {
+        0 => {} // no public key: a create (below 2.92)
+        1..=3 => {
+            keypair.insert("public_key".into(), c.text(300).into());
+        }
+        _ => {
+            let mut key = KEYS[c.below(KEYS.len())].trim_end().to_owned().into_bytes();
+            for _ in 0..c.byte() % 4 {
+                let at = c.below(key.len().saturating_add(1));
+                match c.byte() % 5 {
+                    0 => key.truncate(at),
+                    1 => {
+                        if let Some(b) = key.get_mut(at) {
+                            *b = c.byte();
+                        }
+                    }
+                    2 => {
+                        let text = c.text(16);
+                        key.splice(at..at, text.into_bytes());
+                    }
+                    3 => {
+                        key.push(b' ');
+                        key.extend(c.text(64).into_bytes());
+                    }
+                    _ => key.insert(at.min(key.len()), b' '),
+                }
+            }
+            let key = String::from_utf8_lossy(&key).into_owned();
+            keypair.insert("public_key".into(), key.into());
+        }
+    }
+    match c.byte() % 5 {
+        0 | 1 => {}
+        2 => {
+            keypair.insert("type".into(), "ssh".into());
+        }
+        3 => {
+            keypair.insert("type".into(), "x509".into());
+        }
+        _ => {
+            keypair.insert("type".into(), c.text(8).into());
+        }
+    }
+    if c.byte() % 4 == 0 {
+        keypair.insert("user_id".into(), c.text(80).into());
+    }
+    if c.byte() % 8 == 0 {
+        keypair.insert(c.text(8), 1.into());
+    }
+    let body = serde_json::json!({ "keypair": keypair });
+    serde_json::to_vec(&body).unwrap_or_default()
 }

@@ -48,7 +48,7 @@ fn breaks_rule(comment: &str) -> bool {
 /// # Panics
 /// On a breach, with a message naming the invariant: that is how the fuzzer and the replay test
 /// see it.
-pub fn check(data: &[u8]) {
+pub(crate) fn check(data: &[u8]) {
     let Some((&choice, rest)) = data.split_first() else {
         return;
     };

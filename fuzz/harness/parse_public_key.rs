@@ -18,7 +18,7 @@ use md5::{Digest as _, Md5};
 /// # Panics
 /// On a breach, with a message naming the invariant: that is how the fuzzer and the replay test
 /// see it.
-pub fn check(data: &[u8]) {
+pub(crate) fn check(data: &[u8]) {
     let api = keypairs::parse_public_key(data);
     let inspect = keypairs::parse_public_key_with(data, &Policy::inspect());
     if data.len() <= keypairs::MAX_PUBLIC_KEY_LEN {

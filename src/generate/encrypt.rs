@@ -3,14 +3,8 @@
 
 use zeroize::Zeroizing;
 
+use super::MAX_KDF_ROUNDS;
 use crate::error::{Error, Result};
-
-/// `ssh-keygen`'s default bcrypt-pbkdf round count (`-a`).
-pub const DEFAULT_KDF_ROUNDS: u32 = 16;
-
-/// Most bcrypt-pbkdf rounds offered (each round costs about as much as the default's 1/16th: 4096
-/// rounds take about 256 times as long to unlock as the default).
-pub const MAX_KDF_ROUNDS: u32 = 4096;
 
 /// Length of the bcrypt-pbkdf salt (`ssh-keygen`'s `SALT_LEN`).
 const SALT_LEN: usize = 16;

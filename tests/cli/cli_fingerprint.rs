@@ -7,7 +7,7 @@ use crate::cli;
 
 use std::process::Command;
 
-use cli::{keypairs, stdout};
+use cli::{keypairs, stderr, stdout};
 
 #[test]
 fn matches_the_committed_ssh_keygen_lines() {
@@ -156,4 +156,146 @@ fn live_ssh_keygen_agrees() {
             "{p}"
         );
     }
+}
+
+const ED: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFl6u75BTi8xGtSPm1yVJuLE/oMtCOuEMJJnBSuZEdXz";
+const ED_SHA256: &str = "SHA256:1KcBG++MOWHm5/5oCDjGDZwK2ijqi4HDUKeZz/gEVz0";
+
+/// A file in the temporary directory, removed on drop.
+struct TempFile(std::path::PathBuf);
+
+impl TempFile {
+    fn new(tag: &str, body: &str) -> Self {
+        let path = std::env::temp_dir().join(format!(
+            "keypairs-fp-{tag}-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        std::fs::write(&path, body).unwrap();
+        Self(path)
+    }
+
+    fn path(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn have_ssh_keygen() -> bool {
+    let found = Command::new("ssh-keygen").arg("-?").output().is_ok();
+    assert!(
+        found || std::env::var_os("CI").is_none(),
+        "ssh-keygen is required in CI"
+    );
+    found
+}
+
+/// Single-key mode skips blank and '#' lines as `ssh-keygen -l -f` does: a commented-out key
+/// is no key (exit 1 on both sides), a comment above a key does not hide the key.
+#[test]
+fn single_key_mode_skips_comment_lines_as_ssh_keygen_does() {
+    let keygen = have_ssh_keygen();
+    let refused = [
+        format!("# {ED} t@x\n"),
+        format!("  #{ED} t@x\n\n# another\n"),
+        "# only a comment\n".to_owned(),
+    ];
+    for body in &refused {
+        let file = TempFile::new("commented", body);
+        let out = keypairs(&["fingerprint", file.path()], b"");
+        assert_eq!(out.status.code(), Some(1), "{body:?}");
+        assert!(out.stdout.is_empty(), "{body:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains("only '#' comment and blank lines"), "{err}");
+        assert!(!err.contains("AAAA"), "no key text echoed: {err}");
+        let out = keypairs(&["fingerprint", "--json", "-"], body.as_bytes());
+        assert_eq!(out.status.code(), Some(1));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!(v["error"]["kind"], "comment_line");
+        if keygen {
+            let theirs = Command::new("ssh-keygen")
+                .args(["-l", "-f", file.path()])
+                .output()
+                .unwrap();
+            assert!(!theirs.status.success(), "ssh-keygen -l read {body:?}");
+        }
+    }
+    let accepted = [
+        format!("# comment\n{ED} me@host\n"),
+        format!("\n   # indented\n\n{ED} me@host\n# after\n\n"),
+        format!("#{ED} disabled\n{ED} me@host"),
+    ];
+    for body in &accepted {
+        let file = TempFile::new("comment-above", body);
+        let out = keypairs(&["fingerprint", file.path()], b"");
+        assert!(out.status.success(), "{body:?}: {}", stderr(&out));
+        let expected = format!("256 {ED_SHA256} me@host (ED25519)\n");
+        assert_eq!(stdout(&out), expected, "{body:?}");
+        assert_eq!(
+            stdout(&keypairs(&["fingerprint", "-"], body.as_bytes())),
+            expected
+        );
+        if keygen {
+            let theirs = Command::new("ssh-keygen")
+                .args(["-l", "-f", file.path()])
+                .output()
+                .unwrap();
+            assert_eq!(
+                String::from_utf8(theirs.stdout).unwrap(),
+                expected,
+                "{body:?}"
+            );
+        }
+    }
+    // Empty and blank-only input is the empty error; two keys are still not one key.
+    let out = keypairs(&["fingerprint", "--json"], b"\n \n");
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["error"]["kind"], "empty");
+    let two = format!("# c\n{ED} a\n{ED} b\n");
+    let out = keypairs(&["fingerprint", "--json"], two.as_bytes());
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["error"]["kind"], "line_break");
+    assert!(stderr(&out).contains("use --each-line"), "{}", stderr(&out));
+}
+
+/// A known_hosts marker shows in the text line too, in front (JSON has `"marker"`): the rest of
+/// the line is what `ssh-keygen -l` prints for the same line without its marker.
+#[test]
+fn marker_lines_show_their_marker_in_text_output() {
+    let keygen = have_ssh_keygen();
+    for marker in ["@revoked", "@cert-authority"] {
+        for (hosts, comment) in [("*", ""), ("*.example.com,10.0.0.1", " ca key")] {
+            let unmarked = format!("{hosts} {ED}{comment}\n");
+            let marked = format!("{marker} {unmarked}");
+            let shown = if comment.is_empty() { hosts } else { "ca key" };
+            let expected = format!("{marker} 256 {ED_SHA256} {shown} (ED25519)\n");
+            let single = keypairs(&["fingerprint", "-"], marked.as_bytes());
+            assert!(single.status.success(), "{}", stderr(&single));
+            assert_eq!(stdout(&single), expected);
+            let each = keypairs(&["fingerprint", "--each-line", "-"], marked.as_bytes());
+            assert_eq!(stdout(&each), expected);
+            let json = keypairs(&["fingerprint", "--json", "-"], marked.as_bytes());
+            let v: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+            assert_eq!(v["marker"], marker);
+            if keygen {
+                let file = TempFile::new("unmarked", &unmarked);
+                let theirs = Command::new("ssh-keygen")
+                    .args(["-l", "-f", file.path()])
+                    .output()
+                    .unwrap();
+                let theirs = String::from_utf8(theirs.stdout).unwrap();
+                assert_eq!(format!("{marker} {theirs}"), expected);
+            }
+        }
+    }
+    // Unmarked lines are unchanged.
+    let out = keypairs(&["fingerprint", "-"], format!("host1 {ED}").as_bytes());
+    assert_eq!(stdout(&out), format!("256 {ED_SHA256} host1 (ED25519)\n"));
 }

@@ -11,6 +11,10 @@
     reason = "test code: a failed step is a failed test"
 )]
 
+#[allow(
+    clippy::unwrap_used,
+    reason = "shared test support: a failed file or process step ends the test"
+)]
 #[path = "../support/cli.rs"]
 mod cli;
 #[allow(

@@ -6,18 +6,24 @@
 
 use std::path::{Path, PathBuf};
 
-#[allow(unreachable_pub, reason = "the harness is the fuzz target's API too")]
 #[path = "../../fuzz/harness/parse_public_key.rs"]
 mod parse_public_key;
 
 #[cfg(feature = "api")]
-#[allow(unreachable_pub, reason = "the harness is the fuzz target's API too")]
 #[path = "../../fuzz/harness/api_request.rs"]
 mod api_request;
 
-#[allow(unreachable_pub, reason = "the harness is the fuzz target's API too")]
 #[path = "../../fuzz/harness/encode_generated.rs"]
 mod encode_generated;
+
+#[path = "../../fuzz/harness/parse_line.rs"]
+mod parse_line;
+
+#[path = "../../fuzz/harness/private_key_file.rs"]
+mod private_key_file;
+
+#[path = "../../fuzz/harness/differential.rs"]
+mod differential;
 
 /// Files of `fuzz/<kind>/<target>/`, sorted; a missing folder is empty.
 fn inputs(kind: &str, target: &str) -> Vec<PathBuf> {
@@ -65,4 +71,30 @@ fn api_request_corpus() {
 #[test]
 fn encode_generated_corpus() {
     replay("encode_generated", encode_generated::check);
+}
+
+#[test]
+fn parse_line_corpus() {
+    replay("parse_line", parse_line::check);
+}
+
+#[test]
+fn private_key_file_corpus() {
+    replay("private_key_file", private_key_file::check);
+}
+
+/// The differential target also starts from the import parser's seeds (every valid and invalid
+/// case of tests/data/): they are replayed here too.
+#[test]
+fn differential_corpus() {
+    replay("differential", differential::check);
+    for path in inputs("seeds", "parse_public_key") {
+        let data = std::fs::read(&path).expect("a readable input file");
+        let outcome = std::panic::catch_unwind(|| differential::check(&data));
+        assert!(
+            outcome.is_ok(),
+            "differential: check failed on {}",
+            path.display()
+        );
+    }
 }

@@ -6,6 +6,7 @@
 //! - `generate`: RSA generation, against ssh-keygen, openssl and Python `cryptography`;
 //! - `operator_keys`: Ed25519/ECDSA generation and passphrase-protected keys;
 //! - `constant_time`: no variable-time call on secrets in the generation code;
+//! - `file_forms`: authorized_keys, known_hosts and private key files, against `ssh-keygen`;
 //! - `fuzz_corpus`: the committed fuzz seeds and regressions through the fuzz harnesses.
 #![allow(
     clippy::unwrap_used,
@@ -20,6 +21,10 @@
 )]
 #[path = "../support/data.rs"]
 mod data;
+#[allow(
+    clippy::unwrap_used,
+    reason = "shared test support: a failed file or process step ends the test"
+)]
 #[path = "../support/keyfile.rs"]
 mod keyfile;
 #[path = "../support/tools.rs"]
@@ -27,6 +32,7 @@ mod tools;
 
 mod certificates;
 mod constant_time;
+mod file_forms;
 mod fuzz_corpus;
 mod generate;
 mod operator_keys;

@@ -4,7 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use keypairs::{Error, INSPECT_MAX_LEN, KeyType, Policy, PublicKey, parse_public_key_with};
+use keypairs::{
+    Error, INSPECT_MAX_LEN, Marker, Policy, PublicKey, is_private_key_file, key_lines,
+    parse_key_line, parse_public_key_with, read_private_key_file,
+};
 
 use crate::input::{self, ReadError};
 use crate::report::Report;
@@ -104,13 +107,9 @@ fn read_failed(e: &ReadError, json: bool) -> ExitCode {
 fn run_each_line(args: &Args, input: &[u8]) -> ExitCode {
     let policy = Policy::inspect();
     let mut report = Report::new();
-    for (i, line) in input.split(|&b| b == b'\n').enumerate() {
-        let number = i + 1;
-        let trimmed = line.trim_ascii();
-        if trimmed.is_empty() || trimmed.starts_with(b"#") {
-            continue;
-        }
-        let written = match parse_line(line, &policy) {
+    for line in key_lines(input) {
+        let number = line.number;
+        let written = match parse_line(line.text, &policy) {
             Ok((key, fields)) => {
                 if args.json {
                     report.json(&with_fields(key_json(&key, Some(number)), &fields))
@@ -201,6 +200,10 @@ fn single_key_error(e: &Error) -> String {
         Error::LineBreak { .. } => format!(
             "invalid public key: {e} (for authorized_keys or known_hosts files, use --each-line)"
         ),
+        Error::KdfRounds { .. } => format!("refusing this encrypted private key: {e}"),
+        Error::CommentLine => "no public key: the input holds only '#' comment and blank lines, \
+             which are skipped as ssh-keygen -l skips them (a commented-out key is not a key)"
+            .to_owned(),
         _ => format!("invalid public key: {e}"),
     }
 }
@@ -209,29 +212,43 @@ fn single_key_error(e: &Error) -> String {
 #[derive(Debug, Default)]
 pub(crate) struct LineFields {
     /// `@cert-authority` or `@revoked`.
-    marker: Option<String>,
+    marker: Option<&'static str>,
     /// The authorized_keys options or the known_hosts host names, as written.
     before_key: Option<String>,
 }
 
-/// One key: a private key file's public half, or one line (with options or host fields skipped).
+/// One key: a private key file's public half, or the one key line of the input (blank and
+/// '#' lines are skipped, as ssh-keygen -l does; the library's `key_lines`).
 fn parse_one(input: &[u8], policy: &Policy) -> Result<(PublicKey, LineFields), Error> {
-    if let Some(line) = private_key_public_line(input) {
-        let line = line?;
-        return parse_public_key_with(line.as_bytes(), policy).map(|k| (k, LineFields::default()));
+    if is_private_key_file(input) {
+        return read_private_key_file(input, policy)
+            .map(|file| (file.into_public_key(), LineFields::default()));
     }
-    let trimmed = input.trim_ascii();
-    if trimmed.contains(&b'\n') {
-        // Several lines: the strict parser says why that is not one key.
-        return parse_public_key_with(input, policy).map(|k| (k, LineFields::default()));
+    let mut lines = key_lines(input);
+    let Some(first) = lines.next() else {
+        return Err(if input.trim_ascii().is_empty() {
+            Error::Empty
+        } else {
+            Error::CommentLine
+        });
+    };
+    if lines.next().is_some() {
+        // Several key lines: one key is one line (the break after the first key line).
+        let end = first.offset + first.text.len();
+        let offset = first
+            .text
+            .iter()
+            .position(|&b| b == b'\r')
+            .map_or(end, |p| first.offset + p);
+        return Err(Error::LineBreak { offset });
     }
-    parse_line(input, policy)
+    parse_line(first.text, policy)
 }
 
 /// A private key without a comment (an encrypted OpenSSH key keeps it encrypted) takes the
 /// comment of `FILE.pub` when that holds the same key, as ssh-keygen -l does.
 fn with_pub_comment(key: PublicKey, input: &[u8], file: Option<&PathBuf>) -> PublicKey {
-    if !key.comment().is_empty() || private_key_public_line(input).is_none() {
+    if !key.comment().is_empty() || !is_private_key_file(input) {
         return key;
     }
     let Some(path) = file else { return key };
@@ -247,152 +264,39 @@ fn with_pub_comment(key: PublicKey, input: &[u8], file: Option<&PathBuf>) -> Pub
     }
 }
 
-/// An authorized_keys or known_hosts line: skips an `@` marker, then the options or host names
-/// (a first field that is not a key type; double quotes may hold spaces), and hands the rest to
-/// the strict parser. If the rest is not a key, the error is the whole line's.
+/// An authorized_keys or known_hosts line, as ssh-keygen -l reads it (the library's
+/// `parse_key_line`).
 fn parse_line(line: &[u8], policy: &Policy) -> Result<(PublicKey, LineFields), Error> {
-    let mut rest = line.trim_ascii_start();
-    let mut fields = LineFields::default();
-    if rest.starts_with(b"@") {
-        let (marker, after) = split_field(rest);
-        fields.marker = Some(String::from_utf8_lossy(marker).into_owned());
-        rest = after;
-    }
-    let (first, after) = split_field(rest);
-    if KeyType::from_name(first).is_none() && !after.is_empty() {
-        fields.before_key = Some(String::from_utf8_lossy(first).into_owned());
-        rest = after;
-    }
-    if rest.len() == line.len() {
-        return parse_public_key_with(line, policy).map(|k| (k, fields));
-    }
-    match parse_public_key_with(rest, policy) {
-        Ok(key) => Ok((key, fields)),
-        Err(e) => match parse_public_key_with(line, policy) {
-            Ok(key) => Ok((key, LineFields::default())),
-            // The whole line's error names the prefix just skipped: the key's error says more.
-            Err(Error::AuthorizedKeysOptions | Error::KnownHostsLine | Error::KnownHostsMarker) => {
-                Err(e)
-            }
-            Err(whole) => Err(whole),
-        },
-    }
-}
-
-/// The first field (up to unquoted whitespace; `\"` escapes a quote) and the rest after the
-/// whitespace that follows it.
-fn split_field(s: &[u8]) -> (&[u8], &[u8]) {
-    let mut quoted = false;
-    let mut i = 0;
-    while i < s.len() {
-        match s[i] {
-            b'\\' if quoted && s.get(i + 1) == Some(&b'"') => i += 1,
-            b'"' => quoted = !quoted,
-            b' ' | b'\t' if !quoted => break,
-            _ => {}
-        }
-        i += 1;
-    }
-    let (field, rest) = s.split_at(i.min(s.len()));
-    (field, rest.trim_ascii_start())
+    let line = parse_key_line(line, policy)?;
+    let fields = LineFields {
+        marker: line.marker().map(Marker::as_str),
+        before_key: line.before_key().map(str::to_owned),
+    };
+    Ok((line.into_key(), fields))
 }
 
 /// `ssh-keygen -l`'s line; for a key without a comment, the options or host names stand in the
 /// comment's place, as ssh-keygen prints them.
 fn keygen_line(key: &PublicKey, hash: Hash, fields: &LineFields) -> String {
     let line = key_line(key, hash);
-    match (&fields.before_key, key.comment().is_empty()) {
+    let line = match (&fields.before_key, key.comment().is_empty()) {
         (Some(before), true) => line.replacen(" no comment (", &format!(" {before} ("), 1),
         _ => line,
+    };
+    // A marker line (ssh-keygen -l skips them) says so first: a revoked key must not read as
+    // a trusted one. The first field of a key line is its size, so '@' cannot be mistaken.
+    match fields.marker {
+        Some(marker) => format!("{marker} {line}"),
+        None => line,
     }
 }
 
 fn with_fields(mut v: serde_json::Value, fields: &LineFields) -> serde_json::Value {
-    if let Some(m) = &fields.marker {
-        v["marker"] = m.as_str().into();
+    if let Some(m) = fields.marker {
+        v["marker"] = m.into();
     }
     if let Some(b) = &fields.before_key {
         v["before_key"] = b.as_str().into();
     }
     v
-}
-
-/// The public line of a private key file, if `input` is one: OpenSSH (also encrypted: its public
-/// half is in clear), PKCS#1 RSA, SEC1 EC or PKCS#8 PEM (unencrypted). `None` if it is no private
-/// key; an error if it is one that cannot be read.
-fn private_key_public_line(input: &[u8]) -> Option<Result<String, Error>> {
-    let text = core::str::from_utf8(input).ok()?.trim_start();
-    let label = text.strip_prefix("-----BEGIN ")?.split("-----").next()?;
-    let line = match label {
-        "OPENSSH PRIVATE KEY" => ssh_key::PrivateKey::from_openssh(text)
-            .ok()
-            .and_then(|k| k.public_key().to_openssh().ok()),
-        "RSA PRIVATE KEY" => keypairs::GeneratedKey::from_pkcs1_pem(text, "")
-            .ok()
-            .map(|k| k.public_line()),
-        "EC PRIVATE KEY" => ec_public_line(text, false),
-        "PRIVATE KEY" => pkcs8_public_line(text),
-        "ENCRYPTED PRIVATE KEY" | "DSA PRIVATE KEY" => None,
-        _ => return None,
-    };
-    Some(line.ok_or(Error::InvalidPrivateKey))
-}
-
-/// The public line of a SEC1 (`EC PRIVATE KEY`) or PKCS#8 EC key on P-256, P-384 or P-521.
-fn ec_public_line(text: &str, pkcs8: bool) -> Option<String> {
-    use p256::elliptic_curve::sec1::ToSec1Point as _;
-    use p256::pkcs8::DecodePrivateKey as _;
-    macro_rules! point {
-        ($curve:ident) => {{
-            let key = if pkcs8 {
-                $curve::SecretKey::from_pkcs8_pem(text).ok()
-            } else {
-                $curve::SecretKey::from_sec1_pem(text).ok()
-            };
-            key.map(|k| k.public_key().to_sec1_point(false).as_bytes().to_vec())
-        }};
-    }
-    let (name, curve, point) = if let Some(p) = point!(p256) {
-        ("ecdsa-sha2-nistp256", "nistp256", p)
-    } else if let Some(p) = point!(p384) {
-        ("ecdsa-sha2-nistp384", "nistp384", p)
-    } else {
-        ("ecdsa-sha2-nistp521", "nistp521", point!(p521)?)
-    };
-    let mut blob = Vec::new();
-    for field in [name.as_bytes(), curve.as_bytes(), &point] {
-        blob.extend_from_slice(&u32::try_from(field.len()).ok()?.to_be_bytes());
-        blob.extend_from_slice(field);
-    }
-    Some(public_line(name, &blob))
-}
-
-/// The public line of an unencrypted PKCS#8 key: Ed25519, ECDSA or RSA.
-fn pkcs8_public_line(text: &str) -> Option<String> {
-    use ed25519_dalek::pkcs8::DecodePrivateKey as _;
-    if let Ok(k) = ed25519_dalek::SigningKey::from_pkcs8_pem(text) {
-        let mut blob = Vec::new();
-        for field in [&b"ssh-ed25519"[..], &k.verifying_key().to_bytes()] {
-            blob.extend_from_slice(&u32::try_from(field.len()).ok()?.to_be_bytes());
-            blob.extend_from_slice(field);
-        }
-        return Some(public_line("ssh-ed25519", &blob));
-    }
-    if let Some(line) = ec_public_line(text, true) {
-        return Some(line);
-    }
-    use rsa::pkcs1::EncodeRsaPrivateKey as _;
-    let key = rsa::PrivateKey::from_pkcs8_pem(text).ok()?;
-    let pkcs1 = key.to_pkcs1_pem(rsa::pkcs1::LineEnding::LF).ok()?;
-    keypairs::GeneratedKey::from_pkcs1_pem(&pkcs1, "")
-        .ok()
-        .map(|k| k.public_line())
-}
-
-fn public_line(name: &str, blob: &[u8]) -> String {
-    use base64::Engine as _;
-    format!(
-        "{name} {}",
-        base64::engine::general_purpose::STANDARD.encode(blob)
-    )
 }
