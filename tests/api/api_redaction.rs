@@ -8,34 +8,6 @@ use crate::data;
 use keypairs::api::{self, Context, FaultKind, Microversion, REDACTED_PRIVATE_KEY};
 use serde_json::json;
 
-/// The pasted keys: PEM (PKCS#1 RSA, SEC1 EC, PKCS#8, encrypted PKCS#8, DSA), OpenSSH (plain,
-/// encrypted, RSA over 1024 bytes), PuTTY PPK v2 and v3, and an OpenSSH key's body without its
-/// armour lines.
-fn pasted_keys() -> Vec<(String, String)> {
-    let mut keys: Vec<(String, String)> = [
-        "private/rsa1024.pkcs1.pem",
-        "private/ec256.sec1.pem",
-        "private/ed25519.pkcs8.pem",
-        "private/ec256.pkcs8.encrypted.pem",
-        "private/dsa1024.pem",
-        "private/openssh_ed25519",
-        "private/openssh_ed25519_encrypted",
-        "private/openssh_rsa2048",
-        "private/putty_rsa1024_v2.ppk",
-        "private/putty_ed25519.ppk",
-    ]
-    .iter()
-    .map(|f| (f.to_string(), String::from_utf8(data::read(f)).unwrap()))
-    .collect();
-    let openssh = String::from_utf8(data::read("private/openssh_ed25519")).unwrap();
-    let body: String = openssh
-        .lines()
-        .filter(|l| !l.starts_with("-----"))
-        .collect();
-    keys.push(("OpenSSH body without armour".into(), body));
-    keys
-}
-
 /// The secret-bearing lines of a pasted key (its base64 and PuTTY lines, 16 characters or more).
 fn secret_lines(key: &str) -> Vec<&str> {
     key.lines()
@@ -145,7 +117,7 @@ fn assert_no_key(text: &str, key: &str, context: &str) {
 
 #[test]
 fn every_schema_error_redacts_a_pasted_private_key() {
-    let keys = pasted_keys();
+    let keys = data::pasted_keys();
     let mut checked = 0;
     for case in cases() {
         // Nova's message with the marker as the value: the message with the key must be it.
@@ -165,7 +137,7 @@ fn every_schema_error_redacts_a_pasted_private_key() {
 /// A pasted key as the name: each name rule that quotes the value (too long, pattern) redacts it.
 #[test]
 fn a_private_key_as_the_name_is_redacted() {
-    for (file, key) in pasted_keys() {
+    for (file, key) in data::pasted_keys() {
         for mv in [Microversion::V2_1, Microversion::V2_92] {
             let got = message(&json!({"keypair": {"name": key}}), mv);
             assert_no_key(&got, &key, &file);

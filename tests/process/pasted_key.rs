@@ -23,32 +23,6 @@ use serde_json::json;
 const ED25519: &str =
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFl6u75BTi8xGtSPm1yVJuLE/oMtCOuEMJJnBSuZEdXz";
 
-/// The keys of tests/api/api_redaction.rs.
-fn pasted_keys() -> Vec<(String, String)> {
-    let mut keys: Vec<(String, String)> = [
-        "private/rsa1024.pkcs1.pem",
-        "private/ec256.sec1.pem",
-        "private/ed25519.pkcs8.pem",
-        "private/ec256.pkcs8.encrypted.pem",
-        "private/dsa1024.pem",
-        "private/openssh_ed25519",
-        "private/openssh_ed25519_encrypted",
-        "private/openssh_rsa2048",
-        "private/putty_rsa1024_v2.ppk",
-        "private/putty_ed25519.ppk",
-    ]
-    .iter()
-    .map(|f| ((*f).to_owned(), String::from_utf8(data::read(f)).unwrap()))
-    .collect();
-    let openssh = String::from_utf8(data::read("private/openssh_ed25519")).unwrap();
-    let body: String = openssh
-        .lines()
-        .filter(|l| !l.starts_with("-----"))
-        .collect();
-    keys.push(("OpenSSH body without armour".into(), body));
-    keys
-}
-
 /// 16-byte chunks, every 16 bytes, of the key's secret lines (16 characters or more, not armour,
 /// not a PuTTY `Header: value` line), less those that the public key the requests import holds
 /// too (every Ed25519 blob starts with the same bytes; the response echoes that key).
@@ -137,7 +111,7 @@ pub(crate) fn a_pasted_private_key_leaves_no_copy_in_freed_memory() {
     let mut requests_served = 0;
     let mut scanned = 0;
     let mut leaks = Vec::new();
-    for (file, key) in pasted_keys() {
+    for (file, key) in data::pasted_keys() {
         let needles = chunks(&key);
         assert!(needles.len() >= 4, "{file}: {} chunks", needles.len());
         for (what, body, mv, status) in requests(&key) {

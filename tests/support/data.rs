@@ -125,3 +125,32 @@ pub fn key_files() -> Vec<PathBuf> {
     assert!(!v.is_empty(), "no keys in tests/data/keys");
     v
 }
+
+/// The private keys a caller might paste into a request (tests/api/api_redaction.rs and
+/// tests/process/pasted_key.rs): PEM (PKCS#1 RSA, SEC1 EC, PKCS#8, encrypted PKCS#8, DSA),
+/// OpenSSH (plain, encrypted, RSA over 1024 bytes), PuTTY PPK v2 and v3, and an OpenSSH key's body
+/// without its armour lines; each with its file name (or a description).
+pub fn pasted_keys() -> Vec<(String, String)> {
+    let text = |f: &str| String::from_utf8(read(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+    let mut keys: Vec<(String, String)> = [
+        "private/rsa1024.pkcs1.pem",
+        "private/ec256.sec1.pem",
+        "private/ed25519.pkcs8.pem",
+        "private/ec256.pkcs8.encrypted.pem",
+        "private/dsa1024.pem",
+        "private/openssh_ed25519",
+        "private/openssh_ed25519_encrypted",
+        "private/openssh_rsa2048",
+        "private/putty_rsa1024_v2.ppk",
+        "private/putty_ed25519.ppk",
+    ]
+    .iter()
+    .map(|f| ((*f).to_owned(), text(f)))
+    .collect();
+    let body: String = text("private/openssh_ed25519")
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
+    keys.push(("OpenSSH body without armour".into(), body));
+    keys
+}
