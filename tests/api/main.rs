@@ -9,10 +9,6 @@
     reason = "test code: a failed step is a failed test"
 )]
 
-#[allow(
-    clippy::panic,
-    reason = "shared test support: panics name the missing file"
-)]
 #[path = "../support/data.rs"]
 mod data;
 

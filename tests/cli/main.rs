@@ -11,16 +11,8 @@
     reason = "test code: a failed step is a failed test"
 )]
 
-#[allow(
-    clippy::unwrap_used,
-    reason = "shared test support: a failed file or process step ends the test"
-)]
 #[path = "../support/cli.rs"]
 mod cli;
-#[allow(
-    clippy::panic,
-    reason = "shared test support: panics name the missing file"
-)]
 #[path = "../support/data.rs"]
 mod data;
 

@@ -15,16 +15,8 @@
     reason = "test code: a failed step is a failed test"
 )]
 
-#[allow(
-    clippy::panic,
-    reason = "shared test support: panics name the missing file"
-)]
 #[path = "../support/data.rs"]
 mod data;
-#[allow(
-    clippy::unwrap_used,
-    reason = "shared test support: a failed file or process step ends the test"
-)]
 #[path = "../support/keyfile.rs"]
 mod keyfile;
 #[path = "../support/tools.rs"]

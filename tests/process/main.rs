@@ -43,10 +43,6 @@ macro_rules! note {
     };
 }
 
-#[allow(
-    clippy::panic,
-    reason = "shared test support: panics name the missing file"
-)]
 #[path = "../support/data.rs"]
 mod data;
 #[path = "../support/sshd.rs"]
