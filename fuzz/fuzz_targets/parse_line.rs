@@ -1,6 +1,8 @@
 //! Operator lines (authorized_keys, known_hosts, ssh-keygen -l) from arbitrary bytes; see `harness/parse_line.rs`.
 #![no_main]
 
+#[path = "../harness/common.rs"]
+mod common;
 #[path = "../harness/parse_line.rs"]
 mod harness;
 

@@ -14,6 +14,7 @@
 //!   here, on names made from the patterns and on the key's comment, for ports 22 and 2222.
 //! - Errors: a non-empty snake_case kind and a short message.
 
+use super::common::check_error;
 use keypairs::{
     AuthorizedKeyOption, Error, HostPatterns, Policy, key_lines, parse_authorized_keys_line,
     parse_key_line, parse_known_hosts_line, parse_public_key_with,
@@ -53,19 +54,6 @@ fn check_lines(data: &[u8]) {
             "key_lines offset"
         );
     }
-}
-
-fn check_error(e: &Error) {
-    let kind = e.kind();
-    assert!(
-        !kind.is_empty()
-            && kind
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
-        "error kind is not snake_case"
-    );
-    let msg = e.to_string();
-    assert!(!msg.is_empty() && msg.len() <= 200, "error message length");
 }
 
 fn check_line(line: &[u8]) {

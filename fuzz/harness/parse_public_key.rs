@@ -9,6 +9,7 @@
 //!   of the plain-key blob (for a plain key, of the decoded blob itself) computed here.
 //! - On failure: a non-empty snake_case kind and a short, non-empty message.
 
+use super::common::check_error;
 use base64::Engine as _;
 use keypairs::{Error, Md5Fingerprint, Policy, PublicKey, Sha256Fingerprint};
 use md5::{Digest as _, Md5};
@@ -33,20 +34,6 @@ pub(crate) fn check(data: &[u8]) {
         Ok(key) => check_key(data, &key),
         Err(e) => check_error(&e),
     }
-}
-
-fn check_error(e: &Error) {
-    let kind = e.kind();
-    assert!(
-        !kind.is_empty()
-            && kind
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
-        "error kind is not snake_case"
-    );
-    let msg = e.to_string();
-    assert!(!msg.is_empty(), "empty error message");
-    assert!(msg.len() <= 200, "error message of {} bytes", msg.len());
 }
 
 fn check_key(data: &[u8], key: &PublicKey) {
