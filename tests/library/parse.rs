@@ -486,3 +486,26 @@ fn rsa_8192_ca_signature_verifies_and_a_flipped_bit_does_not() {
         Err(Error::CertificateSignatureInvalid)
     );
 }
+
+/// A PEM block is refused with what its label says it holds (the data files check the error's
+/// kind only; cargo-mutants found each label's arm deletable).
+#[test]
+fn pem_blocks_are_named_by_their_label() {
+    use keypairs::PemKind;
+    for (label, kind) in [
+        ("PUBLIC KEY", PemKind::PublicKey),
+        ("RSA PUBLIC KEY", PemKind::RsaPublicKey),
+        ("CERTIFICATE", PemKind::Certificate),
+        ("X509 CERTIFICATE", PemKind::Certificate),
+        ("TRUSTED CERTIFICATE", PemKind::Certificate),
+        ("CERTIFICATE REQUEST", PemKind::Other),
+    ] {
+        let input =
+            format!("-----BEGIN {label}-----\nMFkwEwYHKoZIzj0CAQYI\n-----END {label}-----\n");
+        assert_eq!(
+            keypairs::parse_public_key(input.as_bytes()).unwrap_err(),
+            keypairs::Error::PemText { kind },
+            "{label}"
+        );
+    }
+}
