@@ -503,8 +503,8 @@ fn pem_blocks_are_named_by_their_label() {
         let input =
             format!("-----BEGIN {label}-----\nMFkwEwYHKoZIzj0CAQYI\n-----END {label}-----\n");
         assert_eq!(
-            keypairs::parse_public_key(input.as_bytes()).unwrap_err(),
-            keypairs::Error::PemText { kind },
+            parse_public_key(input.as_bytes()).unwrap_err(),
+            Error::PemText { kind },
             "{label}"
         );
     }
