@@ -509,3 +509,19 @@ fn pem_blocks_are_named_by_their_label() {
         );
     }
 }
+
+/// A TAB is a separator, not a control character: with one before a real control character, the
+/// error names the latter (cargo-mutants: the TAB arm of the slow path was deletable).
+#[test]
+fn a_control_character_after_a_tab_is_the_one_named() {
+    let input =
+        b"ssh-ed25519\tAAAAC3NzaC1lZDI1NTE5AAAAIFl6u75BTi8xGtSPm1yVJuLE/oMtCOuEMJJnBSuZEdXz a\x07b";
+    let at = input.iter().position(|&b| b == 7).unwrap();
+    assert_eq!(
+        parse_public_key(input).unwrap_err(),
+        Error::ControlCharacter {
+            offset: at,
+            value: 7
+        }
+    );
+}
