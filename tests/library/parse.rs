@@ -525,3 +525,16 @@ fn a_control_character_after_a_tab_is_the_one_named() {
         }
     );
 }
+
+/// A line of control characters alone is refused as one (cargo-mutants: the branch-free
+/// pre-filter of `check_controls` could miss it while every test line held a printable byte).
+#[test]
+fn a_line_of_control_characters_alone_is_named() {
+    assert_eq!(
+        parse_public_key(b"\x01\x02").unwrap_err(),
+        Error::ControlCharacter {
+            offset: 0,
+            value: 1
+        }
+    );
+}
