@@ -796,6 +796,19 @@ mod tests {
         keys
     }
 
+    /// `rsa`'s PKCS#1 v1.5 SHA-256 signer for `key` (the oracle of the CRT signer; test keys only).
+    #[cfg(feature = "api")]
+    fn rsa_signer(key: &GeneratedKey) -> rsa::pkcs1v15::SigningKey<sha2::Sha256> {
+        let v = &key.private;
+        let theirs = rsa::PrivateKey::from_p_q(
+            rsa::BoxedUint::from_be_slice_vartime(&v.p),
+            rsa::BoxedUint::from_be_slice_vartime(&v.q),
+            rsa::BoxedUint::from(65537u64),
+        )
+        .unwrap();
+        rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(theirs)
+    }
+
     /// The CRT signature is `rsa`'s PKCS#1 v1.5 SHA-256 signature byte for byte (the scheme is
     /// deterministic), with p > q and p < q, and verifies with `rsa`; other sizes are refused.
     #[cfg(feature = "api")]
@@ -808,13 +821,7 @@ mod tests {
             let key = generate_rsa(&mut rng, 2048, "").unwrap();
             let v = &key.private;
             orders[usize::from(*v.p > *v.q)] = true;
-            let theirs = rsa::PrivateKey::from_p_q(
-                rsa::BoxedUint::from_be_slice_vartime(&v.p),
-                rsa::BoxedUint::from_be_slice_vartime(&v.q),
-                rsa::BoxedUint::from(65537u64),
-            )
-            .unwrap();
-            let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(theirs);
+            let signer = rsa_signer(&key);
             let verifier = rsa::signature::Keypair::verifying_key(&signer);
             for message in [&b""[..], b"tbs", &[0xa5; 1000]] {
                 let ours = key.sign_pkcs1v15_sha256(message).unwrap();
@@ -839,14 +846,7 @@ mod tests {
         use rsa::signature::Signer as _;
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
         let key = generate_rsa(&mut rng, 2048, "").unwrap();
-        let v = &key.private;
-        let theirs = rsa::PrivateKey::from_p_q(
-            rsa::BoxedUint::from_be_slice_vartime(&v.p),
-            rsa::BoxedUint::from_be_slice_vartime(&v.q),
-            rsa::BoxedUint::from(65537u64),
-        )
-        .unwrap();
-        let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(theirs);
+        let signer = rsa_signer(&key);
         let runs = 50;
         let start = std::time::Instant::now();
         for _ in 0..runs {
