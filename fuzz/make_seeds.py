@@ -12,8 +12,9 @@ from (`key-rsa2048.pub`, `invalid-L0123`, ...).
 api_request: every distinct body of api/schema_vectors.json (Nova's schema, per microversion),
 api/seed-import-req.json, an import body for every key file and for a few invalid keys, x509
 imports of api/*.pem, every case of api/nova_keys.txt (Nova's own verdict on keys), a create body,
-x509 create bodies (one for a user id over 64 characters) and bodies whose name is taken; and 32
-structured inputs (byte 0x01, then choice bytes: the harness builds the body from them).
+x509 create bodies (one for a user id over 64 characters) and bodies whose name is taken, each
+behind byte 0x02 and a microversion byte; and 32 structured inputs (byte 0x01, then choice bytes:
+the harness builds the body from them).
 
 encode_generated seeds are hand-made (see README.md); this script leaves them alone.
 """
@@ -129,7 +130,12 @@ def api_seeds():
         ed = f.read().strip()
     bodies.add(body({"name": "taken", "public_key": ed}))
     bodies.add(body({"name": "other", "public_key": ed, "user_id": "someone", "type": "ssh"}))
-    seeds = {f"body-{hashlib.sha1(b).hexdigest()[:16]}": b for b in bodies}
+    # Byte 0x02, then the microversion's index (see harness/api_request.rs), then the body: each
+    # body at one microversion, picked from its hash (the replay test sends every seed at all six).
+    seeds = {}
+    for b in bodies:
+        digest = hashlib.sha1(b).hexdigest()
+        seeds[f"body-{digest[:16]}"] = bytes([2, int(digest[16:18], 16) % 6]) + b
     # Structured inputs (first byte 0x01, see harness/api_request.rs): deterministic choice bytes.
     for i in range(32):
         seeds[f"structured-{i:02d}"] = b"\x01" + hashlib.sha256(b"structured %d" % i).digest() * 2

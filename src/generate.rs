@@ -110,6 +110,7 @@ impl zeroize::ZeroizeOnDrop for GeneratedKey {}
 /// The values of an RSA private key as big-endian bytes without leading zeros: what the PKCS#1
 /// and OpenSSH encoders need. The secret ones are in zeroizing buffers allocated at their final
 /// size, so no copy of them is ever freed without being wiped first.
+#[cfg_attr(fuzzing, derive(Clone))]
 struct RsaValues {
     n: Vec<u8>,
     e: Vec<u8>,
@@ -294,6 +295,20 @@ impl GeneratedKey {
         check_comment(comment)?;
         let values = load_pkcs1_pem(pem)?;
         finish(values, comment)
+    }
+
+    /// A copy of this key with `comment`, exactly as [`GeneratedKey::from_pkcs1_pem`] would
+    /// give it, for the fuzz targets alone: it exists only in builds with `--cfg fuzzing` (which
+    /// cargo-fuzz sets), so that each input is spared a reload that checks every CRT value.
+    /// The library as shipped has no way to copy a private key.
+    ///
+    /// # Errors
+    /// [`Error::InvalidComment`] as for [`generate_rsa`].
+    #[cfg(fuzzing)]
+    #[doc(hidden)]
+    pub fn fuzzing_copy(&self, comment: &str) -> Result<Self> {
+        check_comment(comment)?;
+        finish(self.private.clone(), comment)
     }
 
     /// The public key (type, bits, comment, fingerprints).

@@ -2,11 +2,13 @@
 //! fuzz target (`fuzz_targets/encode_generated.rs`) and the corpus replay test
 //! (`tests/library/fuzz_corpus.rs`).
 //!
-//! One 2048-bit key is generated once per process (seeded RNG) and kept as PKCS#1 PEM; each input
-//! reloads it with `GeneratedKey::from_pkcs1_pem(pem, comment)`, exactly as if it had just been
-//! generated with that comment. Input: byte 0 picks the output (bits 0-1: `into_private(Pem)`,
-//! `into_private(OpenSsh)`, `into_private_pem`, `into_private_openssh`); the rest is the comment
-//! (UTF-8; invalid sequences replaced by U+FFFD).
+//! One 2048-bit key is generated once per process (seeded RNG) and kept, with its PKCS#1 PEM;
+//! each input gets it with the fuzzed comment, exactly as if it had just been generated with
+//! that comment: in fuzz builds by `GeneratedKey::fuzzing_copy` (no reload), elsewhere (the
+//! replay test) by `GeneratedKey::from_pkcs1_pem(pem, comment)`. Input: byte 0 picks the output
+//! (bits 0-1: `into_private(Pem)`, `into_private(OpenSsh)`, `into_private_pem`,
+//! `into_private_openssh`); the rest is the comment (UTF-8; invalid sequences replaced by
+//! U+FFFD).
 //!
 //! - Refusal is `Error::InvalidComment`, exactly for the comments the documented rule names
 //!   (control characters, U+2028/U+2029, whitespace at either end), and every comment that could
@@ -22,16 +24,36 @@ use keypairs::{Error, GeneratedKey, Policy, PrivateKeyFormat};
 use rand_chacha::rand_core::SeedableRng as _;
 use zeroize::Zeroizing;
 
-/// The key: its PKCS#1 PEM and its public blob (base64), made once.
-fn fixed() -> &'static (Zeroizing<String>, String) {
-    static KEY: OnceLock<(Zeroizing<String>, String)> = OnceLock::new();
+/// The fixed key: the key itself (empty comment), its PKCS#1 PEM and its public blob (base64),
+/// made once. The PEM is checked once to reload to the same public line, so that an input's PEM
+/// equal to it reloads too.
+struct Fixed {
+    #[cfg_attr(not(fuzzing), allow(dead_code))]
+    key: GeneratedKey,
+    pem: Zeroizing<String>,
+    b64: String,
+}
+
+fn fixed() -> &'static Fixed {
+    static KEY: OnceLock<Fixed> = OnceLock::new();
     KEY.get_or_init(|| {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0x6b65_7970_6169_7273);
-        let key = keypairs::generate_rsa(&mut rng, 2048, "").expect("generation works");
-        let line = key.public_line();
+        let generated = keypairs::generate_rsa(&mut rng, 2048, "").expect("generation works");
+        let line = generated.public_line();
         let b64 = line.split(' ').nth(1).expect("ssh-rsa BLOB").to_owned();
-        (key.into_private_pem().expect("PEM encoding works"), b64)
+        let pem = generated.into_private_pem().expect("PEM encoding works");
+        let key = GeneratedKey::from_pkcs1_pem(&pem, "").expect("the PEM reloads");
+        assert_eq!(key.public_line(), line, "the PEM's public line");
+        Fixed { key, pem, b64 }
     })
+}
+
+/// The fixed key with `comment`, as `GeneratedKey::from_pkcs1_pem` gives it.
+fn key_with(comment: &str) -> Result<GeneratedKey, Error> {
+    #[cfg(fuzzing)]
+    return fixed().key.fuzzing_copy(comment);
+    #[cfg(not(fuzzing))]
+    GeneratedKey::from_pkcs1_pem(&fixed().pem, comment)
 }
 
 /// `generate_rsa`'s documented comment rule: what it must refuse.
@@ -53,7 +75,7 @@ pub(crate) fn check(data: &[u8]) {
         return;
     };
     let comment = String::from_utf8_lossy(rest);
-    let (pem, b64) = fixed();
+    let Fixed { pem, b64, .. } = fixed();
     let candidate = if comment.is_empty() {
         format!("ssh-rsa {b64}")
     } else {
@@ -62,7 +84,7 @@ pub(crate) fn check(data: &[u8]) {
     let representable = keypairs::parse_public_key_with(candidate.as_bytes(), &Policy::inspect())
         .is_ok_and(|k| k.comment() == comment);
 
-    let key = match GeneratedKey::from_pkcs1_pem(pem, &comment) {
+    let key = match key_with(&comment) {
         Ok(key) => key,
         Err(e) => {
             assert_eq!(e, Error::InvalidComment, "refused with another error");
@@ -129,9 +151,8 @@ pub(crate) fn check(data: &[u8]) {
                 text.starts_with("-----BEGIN RSA PRIVATE KEY-----\n"),
                 "PEM header"
             );
+            // The fixed PEM reloads to the key's public line (checked once, in `fixed`).
             assert_eq!(&text, pem, "the PEM is the key's");
-            let again = GeneratedKey::from_pkcs1_pem(&text, &comment).expect("the PEM reloads");
-            assert_eq!(again.public_line(), line, "the PEM's public line");
         }
         PrivateKeyFormat::OpenSsh => {
             assert!(

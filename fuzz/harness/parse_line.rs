@@ -28,7 +28,8 @@ pub(crate) fn check(data: &[u8]) {
     check_lines(data);
     // The whole input as one line (a '\n' inside is the strict parser's to refuse).
     check_line(data);
-    for line in key_lines(data).take(8) {
+    // Each line on its own (a one-line input is that line: checked above already).
+    for line in key_lines(data).take(8).filter(|l| l.text != data) {
         check_line(line.text);
     }
 }

@@ -68,7 +68,7 @@ fn parse_public_key_corpus() {
 #[cfg(feature = "api")]
 #[test]
 fn api_request_corpus() {
-    replay("api_request", api_request::check);
+    replay("api_request", api_request::check_every_version);
 }
 
 #[test]
