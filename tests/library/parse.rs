@@ -538,3 +538,63 @@ fn a_line_of_control_characters_alone_is_named() {
         }
     );
 }
+
+/// How a line that does not start with a key type is named: each heuristic of the classifier on
+/// inputs that hold for one of its conditions and not the other (cargo-mutants: `||`/`&&` swaps
+/// and offset arithmetic there survived while every test line met all conditions or none).
+#[test]
+fn non_key_lines_are_named_by_each_condition() {
+    const ED: &str = "AAAAC3NzaC1lZDI1NTE5AAAAIKo80eNvOCf0nZ30e+LrgaUqbSjNPjMmYDW1snUqFnuH";
+    let err = |line: &str| parse_public_key(line.as_bytes()).unwrap_err();
+    // A token before a key type: with '=' or with '"' it is an option list, else host patterns.
+    assert_eq!(
+        err(&format!("x=1 ssh-ed25519 {ED}")),
+        Error::AuthorizedKeysOptions
+    );
+    assert_eq!(
+        err(&format!("a\"b ssh-ed25519 {ED}")),
+        Error::AuthorizedKeysOptions
+    );
+    assert_eq!(
+        err(&format!("host1 ssh-ed25519 {ED}")),
+        Error::KnownHostsLine
+    );
+    // SSH-1: three numbers, not two and a word (nor a number and two words).
+    assert_eq!(err("1024 65537 12345"), Error::Ssh1Key);
+    assert!(matches!(
+        err("1024 65537 xyz"),
+        Error::UnknownKeyType { .. }
+    ));
+    assert!(matches!(err("1024 x y"), Error::UnknownKeyType { .. }));
+    // Base64 without a type: starts with "AAAA", at least 16 characters, all base64.
+    assert_eq!(err("AAAAC3NzaC1lZDI1"), Error::MissingKeyType);
+    assert_eq!(
+        err("AAAAC3NzaC1lZDI"),
+        Error::UnknownKeyType { len: 15 },
+        "15 characters"
+    );
+    assert_eq!(
+        err("BBBBC3NzaC1lZDI1NTE5"),
+        Error::UnknownKeyType { len: 20 },
+        "not AAAA"
+    );
+    assert_eq!(
+        err("AAAAC3NzaC1lZDI1NTE5!x"),
+        Error::UnknownKeyType { len: 22 },
+        "not base64"
+    );
+    // A non-ASCII space inside the first token right after a key type, at its offset in the
+    // input (leading blanks counted); another non-ASCII character there is no separator.
+    assert_eq!(
+        err(&format!("  ssh-ed25519\u{a0}{ED}")),
+        Error::NonAsciiSeparator { offset: 13 }
+    );
+    assert_eq!(err("ssh-ed25519\u{e9}x"), Error::UnknownKeyType { len: 14 });
+    assert_eq!(
+        err("ssh-ed25519\u{e9}\u{a0}x"),
+        Error::UnknownKeyType { len: 16 }
+    );
+    // Inside the base64: the offset is the input's, not the token's.
+    let line = "  ssh-ed25519 AAAAC3Nz\u{a0}aC1lZDI1NTE5AA";
+    assert_eq!(err(line), Error::NonAsciiSeparator { offset: 22 });
+}
