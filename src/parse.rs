@@ -131,6 +131,22 @@ fn split_token(s: &str) -> (&str, &str) {
     }
 }
 
+/// The non-empty SPACE/TAB-separated tokens of `s`, found with [`split_token`] (memchr): the
+/// classifier runs on every refused line, and the operator file readers refuse many.
+fn tokens(s: &str) -> impl Iterator<Item = &str> {
+    let mut rest = s;
+    std::iter::from_fn(move || {
+        while !rest.is_empty() {
+            let (token, after) = split_token(rest);
+            rest = after;
+            if !token.is_empty() {
+                return Some(token);
+            }
+        }
+        None
+    })
+}
+
 /// Recognises multi-line text blocks that are not one-line keys, before the line checks, so
 /// that the caller hears what they pasted rather than "line break".
 fn reject_blocks(line: &str) -> Result<()> {
@@ -265,8 +281,7 @@ fn classify_non_key(line: &str, first: &str, start: usize) -> Error {
     if is_option_token(first) {
         return Error::AuthorizedKeysOptions;
     }
-    let later_key_type = line
-        .split([' ', '\t'])
+    let later_key_type = tokens(line)
         .skip(1)
         .any(|t| KeyType::from_name(t.as_bytes()).is_some());
     if later_key_type {
@@ -277,7 +292,7 @@ fn classify_non_key(line: &str, first: &str, start: usize) -> Error {
             Error::KnownHostsLine
         };
     }
-    let mut tokens = line.split([' ', '\t']).filter(|t| !t.is_empty());
+    let mut tokens = tokens(line);
     let numeric = |t: Option<&str>| t.is_some_and(|t| t.bytes().all(|b| b.is_ascii_digit()));
     if numeric(tokens.next()) && numeric(tokens.next()) && numeric(tokens.next()) {
         return Error::Ssh1Key;
