@@ -22,7 +22,9 @@
 //!   ssh-key does not have, confirmed here where it is cheap: the 1024-byte limit (the length),
 //!   control characters and line breaks in the comment (the bytes), Unicode separators, base64
 //!   that is not canonical (the `base64` crate's strict decoder refuses the token), key types
-//!   outside the list (ssh-key reads `name@domain` types as opaque keys), RSA sizes and
+//!   outside the list (ssh-key reads `name@domain` types as opaque keys; this crate may name
+//!   such a first token by what the line looks like: `known_hosts_line` where a listed key type
+//!   comes later, `authorized_keys_options`, `known_hosts_marker`), RSA sizes and
 //!   exponents (ssh-key's own modulus and exponent), DSA sizes and ranges, ECDSA point checks,
 //!   the certificate and sk rules, and wire-format rules (NUL in strings, canonical mpints,
 //!   lengths checked against what remains: where ssh-key reads past a length, its own encoding
@@ -191,6 +193,17 @@ fn only_theirs(text: &str, e: &Error, theirs: &ssh_key::PublicKey) {
         Error::UnknownKeyType { .. } | Error::SignatureAlgorithmName { .. } => {
             assert!(!KNOWN.contains(&name), "unknown_key_type for {name}");
             "policy 3: key types"
+        }
+        // The first token is no key type of the list, which ssh-key read as an opaque key of
+        // that name, and this crate named what the line looks like instead (a key type later
+        // in the line: host patterns or options before a key; a leading '@': a marker).
+        Error::KnownHostsLine | Error::AuthorizedKeysOptions | Error::KnownHostsMarker => {
+            assert!(
+                !KNOWN.contains(&name) && theirs.key_data().is_other(),
+                "{} for ssh-key's {name}",
+                e.kind()
+            );
+            "policy 3: key types (a refused first token named by what the line looks like)"
         }
         Error::InvalidBase64 { .. }
         | Error::Base64Padding { .. }
