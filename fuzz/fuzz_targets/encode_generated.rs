@@ -2,6 +2,8 @@
 //! `harness/encode_generated.rs`.
 #![no_main]
 
+#[path = "../harness/fixed_key.rs"]
+mod fixed_key;
 #[path = "../harness/encode_generated.rs"]
 mod harness;
 

@@ -34,35 +34,21 @@
 
 use std::sync::OnceLock;
 
+use super::fixed_key::FixedRsaKey;
 use keypairs::api::{
     self, Context, CreateKeypairRequest, Fault, KeySource, KeypairType, Microversion, Reply,
 };
 use keypairs::{Error, GeneratedKey};
-use rand_chacha::rand_core::SeedableRng as _;
-use zeroize::Zeroizing;
 
-/// The fixed key, generated once per process from a seeded RNG: the key (empty comment), its
-/// PKCS#1 PEM (checked once to reload to the same key) and what a create must answer with it.
-struct Fixed {
-    #[cfg_attr(not(fuzzing), allow(dead_code))]
-    key: GeneratedKey,
-    pem: Zeroizing<String>,
-    /// The key with Nova's comment, as a create gives it.
-    nova: GeneratedKey,
-}
-
-fn fixed() -> &'static Fixed {
-    static KEY: OnceLock<Fixed> = OnceLock::new();
+/// The fixed key, generated once per process from a seeded RNG, and the key with Nova's
+/// comment, as a create gives it.
+fn fixed() -> &'static (FixedRsaKey, GeneratedKey) {
+    static KEY: OnceLock<(FixedRsaKey, GeneratedKey)> = OnceLock::new();
     KEY.get_or_init(|| {
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0x6170_695f_7265_7175);
-        let generated = keypairs::generate_rsa(&mut rng, 2048, "").expect("generation works");
-        let line = generated.public_line();
-        let pem = generated.into_private_pem().expect("PEM encoding works");
-        let key = GeneratedKey::from_pkcs1_pem(&pem, "").expect("the PEM reloads");
-        assert_eq!(key.public_line(), line, "the PEM's public line");
+        let key = FixedRsaKey::new(0x6170_695f_7265_7175);
         let nova =
-            GeneratedKey::from_pkcs1_pem(&pem, "Generated-by-Nova").expect("the PEM reloads");
-        Fixed { key, pem, nova }
+            GeneratedKey::from_pkcs1_pem(&key.pem, "Generated-by-Nova").expect("the PEM reloads");
+        (key, nova)
     })
 }
 
@@ -73,10 +59,7 @@ struct FixedKey;
 impl KeySource for FixedKey {
     fn rsa_key(&mut self, bits: usize, comment: &str) -> Result<GeneratedKey, Error> {
         assert_eq!(bits, 2048, "the API asks for 2048 bits");
-        #[cfg(fuzzing)]
-        return fixed().key.fuzzing_copy(comment);
-        #[cfg(not(fuzzing))]
-        GeneratedKey::from_pkcs1_pem(&fixed().pem, comment)
+        fixed().0.with_comment(comment)
     }
 
     /// Fixed bytes, so that an x509 create gives the same certificate and bundle every time.
@@ -374,7 +357,7 @@ fn check_generated(request: &CreateKeypairRequest, created: &api::Created, ctx: 
         );
         return;
     }
-    let expected = &fixed().nova;
+    let expected = &fixed().1;
     assert_eq!(
         kp.public_key,
         expected.public_line(),
@@ -390,11 +373,11 @@ fn check_generated(request: &CreateKeypairRequest, created: &api::Created, ctx: 
         Some(expected.public_key()),
         "the created parsed key"
     );
-    // The fixed PEM reloads to the fixed key (checked once, in `fixed`).
+    // The fixed PEM reloads to the fixed key (checked once, in `FixedRsaKey::new`).
     let private = kp.private_key.as_ref().expect("a private key");
     assert_eq!(
         private.secret_pem(),
-        fixed().pem.as_str(),
+        fixed().0.pem.as_str(),
         "the private key is not the fixed key's PKCS#1 PEM"
     );
 }

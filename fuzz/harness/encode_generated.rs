@@ -20,40 +20,22 @@
 
 use std::sync::OnceLock;
 
-use keypairs::{Error, GeneratedKey, Policy, PrivateKeyFormat};
-use rand_chacha::rand_core::SeedableRng as _;
-use zeroize::Zeroizing;
+use super::fixed_key::FixedRsaKey;
+use keypairs::{Error, Policy, PrivateKeyFormat};
 
-/// The fixed key: the key itself (empty comment), its PKCS#1 PEM and its public blob (base64),
-/// made once. The PEM is checked once to reload to the same public line, so that an input's PEM
-/// equal to it reloads too.
-struct Fixed {
-    #[cfg_attr(not(fuzzing), allow(dead_code))]
-    key: GeneratedKey,
-    pem: Zeroizing<String>,
-    b64: String,
-}
-
-fn fixed() -> &'static Fixed {
-    static KEY: OnceLock<Fixed> = OnceLock::new();
+/// The fixed key and its public blob (base64), made once.
+fn fixed() -> &'static (FixedRsaKey, String) {
+    static KEY: OnceLock<(FixedRsaKey, String)> = OnceLock::new();
     KEY.get_or_init(|| {
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0x6b65_7970_6169_7273);
-        let generated = keypairs::generate_rsa(&mut rng, 2048, "").expect("generation works");
-        let line = generated.public_line();
-        let b64 = line.split(' ').nth(1).expect("ssh-rsa BLOB").to_owned();
-        let pem = generated.into_private_pem().expect("PEM encoding works");
-        let key = GeneratedKey::from_pkcs1_pem(&pem, "").expect("the PEM reloads");
-        assert_eq!(key.public_line(), line, "the PEM's public line");
-        Fixed { key, pem, b64 }
+        let key = FixedRsaKey::new(0x6b65_7970_6169_7273);
+        let b64 = key
+            .public_line()
+            .split(' ')
+            .nth(1)
+            .expect("ssh-rsa BLOB")
+            .to_owned();
+        (key, b64)
     })
-}
-
-/// The fixed key with `comment`, as `GeneratedKey::from_pkcs1_pem` gives it.
-fn key_with(comment: &str) -> Result<GeneratedKey, Error> {
-    #[cfg(fuzzing)]
-    return fixed().key.fuzzing_copy(comment);
-    #[cfg(not(fuzzing))]
-    GeneratedKey::from_pkcs1_pem(&fixed().pem, comment)
 }
 
 /// `generate_rsa`'s documented comment rule: what it must refuse.
@@ -75,7 +57,8 @@ pub(crate) fn check(data: &[u8]) {
         return;
     };
     let comment = String::from_utf8_lossy(rest);
-    let Fixed { pem, b64, .. } = fixed();
+    let (fixed_key, b64) = fixed();
+    let pem = &fixed_key.pem;
     let candidate = if comment.is_empty() {
         format!("ssh-rsa {b64}")
     } else {
@@ -84,7 +67,7 @@ pub(crate) fn check(data: &[u8]) {
     let representable = keypairs::parse_public_key_with(candidate.as_bytes(), &Policy::inspect())
         .is_ok_and(|k| k.comment() == comment);
 
-    let key = match key_with(&comment) {
+    let key = match fixed_key.with_comment(&comment) {
         Ok(key) => key,
         Err(e) => {
             assert_eq!(e, Error::InvalidComment, "refused with another error");
@@ -151,7 +134,7 @@ pub(crate) fn check(data: &[u8]) {
                 text.starts_with("-----BEGIN RSA PRIVATE KEY-----\n"),
                 "PEM header"
             );
-            // The fixed PEM reloads to the key's public line (checked once, in `fixed`).
+            // The fixed PEM reloads to the key's public line (checked once, in `FixedRsaKey::new`).
             assert_eq!(&text, pem, "the PEM is the key's");
         }
         PrivateKeyFormat::OpenSsh => {

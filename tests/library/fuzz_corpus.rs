@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 #[path = "../../fuzz/harness/common.rs"]
 mod common;
 
+#[path = "../../fuzz/harness/fixed_key.rs"]
+mod fixed_key;
+
 #[path = "../../fuzz/harness/parse_public_key.rs"]
 mod parse_public_key;
 
