@@ -14,8 +14,9 @@
 //! Each body goes through `api::handle` with a store in which only the name `taken` exists. No
 //! key is generated per input: creates take a fixed 2048-bit key, generated once per process and
 //! copied (fuzz builds) or reloaded from its PKCS#1 PEM (the replay test) for each create
-//! ([`FixedKey`], an `api::KeySource`). Each body is also sent once, at its first microversion,
-//! with a key source that always fails ([`NoRng`], an RNG that gives no bytes).
+//! ([`FixedKey`], an `api::KeySource`). Each body that parses is also sent once, at its first
+//! microversion, through `create_or_import` with a key source that always fails ([`NoRng`], an
+//! RNG that gives no bytes).
 //!
 //! - `handle` = `parse_body` then `create_or_import` (same outcome), and the typed request
 //!   survives a JSON round trip (`serde_json` out, `parse_body` in).
@@ -150,18 +151,29 @@ fn decode(data: &[u8]) -> (std::borrow::Cow<'_, [u8]>, Option<u8>) {
 fn check_body(data: &[u8], versions: &[u32]) {
     for (i, &minor) in versions.iter().enumerate() {
         let mv = Microversion::new(minor).expect("a supported microversion");
-        let (reply, generated) = check_at(data, mv);
+        let (reply, generated, parsed) = check_at(data, mv);
         if i == 0 {
-            check_failing_source(data, mv, &reply, generated);
+            check_failing_source(parsed.as_ref(), mv, &reply, generated);
         }
     }
 }
 
 /// With a key source that fails, the reply is the working source's (`working`, which `generated`
-/// a key or not), except that a create is a 500 carrying the source's error.
-fn check_failing_source(body: &[u8], mv: Microversion, working: &Reply, generated: bool) {
+/// a key or not), except that a create is a 500 carrying the source's error. The body is not
+/// parsed again: `handle` = `parse_body` + `create_or_import` is checked in [`check_at`], and a
+/// body `parse_body` refuses never reaches the key source.
+fn check_failing_source(
+    parsed: Result<&CreateKeypairRequest, &Fault>,
+    mv: Microversion,
+    working: &Reply,
+    generated: bool,
+) {
+    let Ok(request) = parsed else {
+        assert!(!generated, "a refused body generated a key");
+        return;
+    };
     let ctx = context(mv);
-    let failing = api::handle(body, &ctx, &name_taken, &mut NoRng);
+    let failing = api::create_or_import(request, &ctx, &name_taken, &mut NoRng);
     if generated {
         let fault = failing.expect_err("a create without randomness succeeded");
         assert_eq!(fault.status(), 500, "failing source: status");
@@ -173,8 +185,9 @@ fn check_failing_source(body: &[u8], mv: Microversion, working: &Reply, generate
     }
 }
 
-/// Every invariant at one microversion; gives the reply and whether a key was generated.
-fn check_at(body: &[u8], mv: Microversion) -> (Reply, bool) {
+/// Every invariant at one microversion; gives the reply, whether a key was generated and what
+/// `parse_body` made of the body.
+fn check_at(body: &[u8], mv: Microversion) -> (Reply, bool, Result<CreateKeypairRequest, Fault>) {
     let ctx = context(mv);
     let outcome = api::handle(body, &ctx, &name_taken, &mut FixedKey);
 
@@ -247,7 +260,7 @@ fn check_at(body: &[u8], mv: Microversion) -> (Reply, bool) {
             Fault::body_too_large(0, 0).to_json(),
             "413 body"
         );
-        return (reply, generated);
+        return (reply, generated, parsed);
     }
     assert_eq!(object.len(), 1, "one top-level key");
     if let Some((key, message)) = fault_key {
@@ -270,7 +283,7 @@ fn check_at(body: &[u8], mv: Microversion) -> (Reply, bool) {
             "a success is {{\"keypair\": ...}}"
         );
     }
-    (reply, generated)
+    (reply, generated, parsed)
 }
 
 /// The name Nova stores: the request's, without one trailing newline (`normalize_name`).

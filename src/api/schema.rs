@@ -82,15 +82,18 @@ pub(crate) fn validate(body: &Json, microversion: Microversion) -> Result<(), St
 }
 
 fn validate_keypair(keypair: &Json, mv: Microversion) -> Result<(), String> {
-    let shown = redacted(keypair);
+    // The redacted copy is made only for a message (a valid body never needs one).
     let at = |message: String| {
         format!(
             "Invalid input for field/attribute keypair. Value: {}. {message}",
-            shown.py_str()
+            redacted(keypair).py_str()
         )
     };
     let Some(obj) = keypair.as_object() else {
-        return Err(at(format!("{} is not of type 'object'", shown.py_repr())));
+        return Err(at(format!(
+            "{} is not of type 'object'",
+            redacted(keypair).py_repr()
+        )));
     };
     let allowed = allowed_fields(mv);
     // `properties`, in schema order.

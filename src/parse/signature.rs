@@ -10,11 +10,75 @@ use crate::wire::Reader;
 use super::fields::KeyFields;
 
 /// Verifies `sig_blob` (RFC 4253 §6.6 `string alg || string sig`) by the CA key over `signed`.
+///
+/// `signed` holds the CA key (the certificate's `signature key` field), so `(signed, sig_blob)`
+/// decides the answer. In fuzz builds (`--cfg fuzzing`, set by cargo-fuzz) the last few answers
+/// are remembered by those bytes ([`Memo`]): a harness parses each input several times (two
+/// policies, the canonical line, three line readers), and the signature check, ECDSA P-521 above
+/// all, was nine tenths of every run; every distinct certificate is still verified once.
 pub(crate) fn verify(
     ca: &KeyFields<'_>,
     sig_blob: &[u8],
     signed: &[u8],
 ) -> Result<SignatureAlgorithm> {
+    #[cfg(fuzzing)]
+    {
+        std::thread_local! {
+            static MEMO: core::cell::RefCell<Memo> = core::cell::RefCell::new(Memo::default());
+        }
+        MEMO.with(|memo| {
+            memo.borrow_mut()
+                .get_or_insert_with(signed, sig_blob, || verify_now(ca, sig_blob, signed))
+        })
+    }
+    #[cfg(not(fuzzing))]
+    verify_now(ca, sig_blob, signed)
+}
+
+/// The last [`Memo::CAPACITY`] answers of [`verify`], by the exact bytes that decided them.
+/// Compiled for fuzz builds and for its unit tests only.
+#[cfg(any(fuzzing, test))]
+#[derive(Default)]
+struct Memo {
+    /// `(signed, sig_blob, answer)`, replaced round-robin.
+    entries: Vec<(Vec<u8>, Vec<u8>, Result<SignatureAlgorithm>)>,
+    /// The slot the next new answer replaces once `entries` is full.
+    next: usize,
+}
+
+#[cfg(any(fuzzing, test))]
+impl Memo {
+    /// At most this many answers (each at most a certificate's size) are kept.
+    const CAPACITY: usize = 4;
+
+    /// The answer remembered for exactly these bytes, or `verify`'s, then remembered.
+    fn get_or_insert_with(
+        &mut self,
+        signed: &[u8],
+        sig_blob: &[u8],
+        verify: impl FnOnce() -> Result<SignatureAlgorithm>,
+    ) -> Result<SignatureAlgorithm> {
+        if let Some((_, _, answer)) = self
+            .entries
+            .iter()
+            .find(|(s, g, _)| s.as_slice() == signed && g.as_slice() == sig_blob)
+        {
+            return answer.clone();
+        }
+        let answer = verify();
+        let entry = (signed.to_vec(), sig_blob.to_vec(), answer.clone());
+        if self.entries.len() < Self::CAPACITY {
+            self.entries.push(entry);
+        } else if let Some(slot) = self.entries.get_mut(self.next) {
+            *slot = entry;
+            self.next = (self.next + 1) % Self::CAPACITY;
+        }
+        answer
+    }
+}
+
+/// [`verify`] without the fuzz builds' memo.
+fn verify_now(ca: &KeyFields<'_>, sig_blob: &[u8], signed: &[u8]) -> Result<SignatureAlgorithm> {
     let mut r = Reader::new(sig_blob);
     let name = r.read_cstring("signature algorithm")?;
     let alg = match name {
@@ -359,4 +423,75 @@ fn modexp_matches<const L: usize>(e: &[u8], n: &[u8], sig: &[u8], t: &[u8]) -> b
         && em[2..2 + ps_len].iter().all(|&b| b == 0xff)
         && em[2 + ps_len] == 0
         && &em[3 + ps_len..] == t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Calls the memo and counts how often it ran the real check.
+    fn ask(
+        memo: &mut Memo,
+        signed: &[u8],
+        sig: &[u8],
+        runs: &mut u32,
+    ) -> Result<SignatureAlgorithm> {
+        memo.get_or_insert_with(signed, sig, || {
+            *runs += 1;
+            if signed.first() == Some(&b'e') {
+                Err(Error::CertificateSignatureInvalid)
+            } else {
+                Ok(SignatureAlgorithm::Ed25519)
+            }
+        })
+    }
+
+    #[test]
+    fn the_memo_answers_only_for_the_same_bytes() {
+        let mut memo = Memo::default();
+        let mut runs = 0;
+        assert_eq!(
+            ask(&mut memo, b"ab", b"c", &mut runs),
+            Ok(SignatureAlgorithm::Ed25519)
+        );
+        assert_eq!(
+            ask(&mut memo, b"ab", b"c", &mut runs),
+            Ok(SignatureAlgorithm::Ed25519)
+        );
+        assert_eq!(runs, 1, "the same bytes are verified once");
+        // The same concatenation split elsewhere, another signature, other signed bytes.
+        ask(&mut memo, b"a", b"bc", &mut runs).unwrap();
+        ask(&mut memo, b"ab", b"d", &mut runs).unwrap();
+        assert_eq!(runs, 3);
+        // A refusal is remembered as it was given.
+        let refused = Err(Error::CertificateSignatureInvalid);
+        assert_eq!(ask(&mut memo, b"e", b"", &mut runs), refused);
+        assert_eq!(ask(&mut memo, b"e", b"", &mut runs), refused);
+        assert_eq!(runs, 4);
+    }
+
+    #[test]
+    fn the_memo_keeps_the_last_four_answers() {
+        let mut memo = Memo::default();
+        let mut runs = 0;
+        for i in 0..6u8 {
+            ask(&mut memo, &[i], b"s", &mut runs).unwrap();
+            assert!(memo.entries.len() <= Memo::CAPACITY);
+        }
+        assert_eq!(runs, 6);
+        // 0 and 1 were replaced by 4 and 5; 2 to 5 are still known.
+        for i in 2..6u8 {
+            ask(&mut memo, &[i], b"s", &mut runs).unwrap();
+        }
+        assert_eq!(runs, 6);
+        ask(&mut memo, &[0], b"s", &mut runs).unwrap();
+        assert_eq!(runs, 7);
+        // ... which replaced the oldest, 2, and kept 3, 4 and 5.
+        for i in 3..6u8 {
+            ask(&mut memo, &[i], b"s", &mut runs).unwrap();
+        }
+        assert_eq!(runs, 7);
+        ask(&mut memo, &[2], b"s", &mut runs).unwrap();
+        assert_eq!(runs, 8);
+    }
 }

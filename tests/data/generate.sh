@@ -59,6 +59,7 @@ ca ecdsa 521 ca_ecdsa521
 ca rsa 1024 ca_rsa1024  # small, so that certificates it signs stay below the API's 1024 bytes
 ca rsa 3072 ca_rsa3072
 ca rsa 8192 ca_rsa8192   # exercises the 8192-bit path of the stack RSA verifier (certificate over 1024 bytes)
+ca rsa 9216 ca_rsa9216   # over 8192 bits: the verifier's 16384-bit path (OpenSSH's limit is 16384)
 ca dsa 1024 ca_dsa      # OpenSSH signs with a DSA CA (legacy, flagged like ssh-rsa)
 
 # cert OUT SUBJECT CA ARGS...: ssh-keygen -s CA ARGS on keys/SUBJECT.pub -> OUT-cert.pub
@@ -85,6 +86,7 @@ cert rsa1024-by-ed25519 rsa1024 ca_ed25519 -h -n host.example.com -z 8
 cert rsa2048-by-rsa3072-sha512 rsa2048 ca_rsa3072 -t rsa-sha2-512 -n alice -z 9 "${VALIDITY[@]}"
 cert rsa2048-by-rsa3072-sha1 rsa2048 ca_rsa3072 -t ssh-rsa -h -n host.example.com -z 10
 cert ed25519-by-rsa8192-sha512 ed25519 ca_rsa8192 -t rsa-sha2-512 -n alice
+cert ed25519-by-rsa9216-sha512 ed25519 ca_rsa9216 -t rsa-sha2-512 -n alice -z 22
 cert dsa1024-by-ed25519 dsa1024 ca_ed25519 -n alice -O clear -z 11
 cert ecdsa256-by-ecdsa256 ecdsa256 ca_ecdsa256 -n alice -z 12
 cert ecdsa384-by-ed25519 ecdsa384 ca_ed25519 -h -n host.example.com -z 13

@@ -24,7 +24,7 @@ import tempfile
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, utils
 from cryptography.hazmat.primitives import hashes
 
-from sshwire import Cert, b64, mpint, principals, public_blob_of, read_line, string, u32, u64
+from sshwire import Cert, Reader, b64, mpint, principals, public_blob_of, read_line, string, u32, u64
 
 os.chdir(os.path.dirname(os.path.abspath(__file__)))
 OUT = "ca_signatures"
@@ -141,8 +141,40 @@ try:
             c = Cert(blob)
             c.signature = string("ssh-dss") + string(bytes(20) + c.signature[-20:])
             case("certificate_signature_invalid", "refuses", "dsa-r-zero", c.blob(), "ssh-dss: r = 0")
+            # With s = 0 (or s = q, which is 0 mod q), w = s^-1 = 0 and v = g^0 y^0 = 1: r = 1
+            # "verifies" for every message unless 0 < s < q is checked.
+            ca_reader = Reader(c.ca_key)
+            ca_reader.string()
+            ca_reader.string()
+            q = int.from_bytes(ca_reader.string(), "big")
+            c.signature = string("ssh-dss") + string((1).to_bytes(20, "big") + bytes(20))
+            case("certificate_signature_invalid", "refuses", "dsa-r-one-s-zero", c.blob(), "ssh-dss: r = 1, s = 0 (v = 1 for every message)")
+            c.signature = string("ssh-dss") + string((1).to_bytes(20, "big") + q.to_bytes(20, "big"))
+            case("certificate_signature_invalid", "refuses", "dsa-r-one-s-q", c.blob(), "ssh-dss: r = 1, s = q (0 mod q)")
 finally:
     shutil.rmtree(tmp)
+
+# ---- ECDSA CA: r or s longer than the curve's order ------------------------------------------------
+def ecdsa_long(which):
+    ca = ec.generate_private_key(ec.SECP256R1())
+    ca_blob = string("ecdsa-sha2-nistp256") + string("nistp256") + string(public_blob_of(ca)[-65:])
+    t = tbs(ca_blob, f"ecdsa-long-{which}")
+    r, s = utils.decode_dss_signature(ca.sign(t, ec.ECDSA(hashes.SHA256())))
+    long = 2**256 + 1  # 33 significant bytes
+    r, s = (long, s) if which == "r" else (r, long)
+    return t + string(string("ecdsa-sha2-nistp256") + string(mpint(r) + mpint(s)))
+
+
+for which in ("r", "s"):
+    case("certificate_signature_invalid", "refuses", f"ecdsa256-{which}-33-bytes", ecdsa_long(which), f"ecdsa-sha2-nistp256: {which} of 33 bytes (over the order)")
+
+# ---- RSA CA signature one byte longer than the modulus (a leading zero) ----------------------------
+_, blob, _ = read_line("keys/ed25519-by-rsa-sha256-cert.pub")
+c = Cert(blob)
+r = Reader(c.signature)
+alg = r.string()
+c.signature = string(alg) + string(b"\x00" + r.string())
+case("certificate_signature_invalid", "refuses", "rsa-sig-leading-zero", c.blob(), "rsa-sha2-256: signature with a leading zero byte, longer than the modulus (OpenSSH: key bits mismatch)")
 
 # ---- small-order Ed25519 CA: R = identity, S = 0 "verifies" for every message ------------------------
 IDENTITY = b"\x01" + bytes(31)

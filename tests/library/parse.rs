@@ -260,6 +260,16 @@ fn every_key_file_round_trips() {
         let key = parse_public_key_with(&input, &Policy::inspect())
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         round_trip(&key);
+        // DSA is deprecated as a key and as a certified key (ssh-dss-cert-v01@openssh.com).
+        assert_eq!(
+            key.warnings().deprecated_dsa,
+            key.algorithm_name().starts_with("ssh-dss"),
+            "{}",
+            path.display()
+        );
+        if !key.is_certificate() {
+            assert!(!key.warnings().legacy_ca_signature, "{}", path.display());
+        }
         // The canonical line is the file's line when the file has single-space separators.
         let text = String::from_utf8(input.clone()).unwrap();
         let text = text.trim_end();
