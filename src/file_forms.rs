@@ -159,14 +159,14 @@ pub fn parse_key_line(line: &[u8], policy: &Policy) -> Result<KeyLine> {
     }
 }
 
-/// The first field (up to unquoted SPACE or TAB; `\"` inside quotes is an escaped quote, as
-/// sshd's `sshkey_advance_past_options`) and the rest after the blanks that follow it.
+/// The first field (up to unquoted SPACE or TAB; `\"` is an escaped quote, inside quotes or
+/// not, as in sshd's `sshkey_advance_past_options`) and the rest after the blanks that follow it.
 pub(crate) fn split_field(s: &[u8]) -> (&[u8], &[u8]) {
     let mut quoted = false;
     let mut i = 0;
     while let Some(&b) = s.get(i) {
         match b {
-            b'\\' if quoted && s.get(i.saturating_add(1)) == Some(&b'"') => {
+            b'\\' if s.get(i.saturating_add(1)) == Some(&b'"') => {
                 i = i.saturating_add(1);
             }
             b'"' => quoted = !quoted,
@@ -260,6 +260,17 @@ mod tests {
             (&br#"a="x \" y""#[..], &b"k"[..])
         );
         assert_eq!(split_field(b"\"open k"), (&b"\"open k"[..], &b""[..]));
+        // A backslash escapes a quote, inside quotes or not (sshd skips `\"` before it looks
+        // for quotes), and escapes nothing else.
+        assert_eq!(split_field(b"a\\ b c"), (&b"a\\"[..], &b"b c"[..]));
+        assert_eq!(
+            split_field(br#"a\"b c" d"#),
+            (&br#"a\"b"#[..], &br#"c" d"#[..])
+        );
+        assert_eq!(
+            split_field(br#""a\ b" c"#),
+            (&br#""a\ b""#[..], &b"c"[..])
+        );
         assert_eq!(split_field(b""), (&b""[..], &b""[..]));
         assert_eq!(
             split_plain_field(b"a\"b c\t d"),
@@ -280,6 +291,15 @@ mod tests {
         let line = parse_key_line(marked.as_bytes(), &policy).unwrap();
         assert_eq!(line.marker(), Some(Marker::Revoked));
         assert_eq!(line.before_key(), Some("*"));
+        // A marker straight before the key, and blanks before a bare key: nothing stood before
+        // the key, and the marker is kept.
+        let marked = format!("@revoked {ED}");
+        let line = parse_key_line(marked.as_bytes(), &policy).unwrap();
+        assert_eq!((line.marker(), line.before_key()), (Some(Marker::Revoked), None));
+        let indented = format!(" \t{ED} me");
+        let line = parse_key_line(indented.as_bytes(), &policy).unwrap();
+        assert_eq!((line.marker(), line.before_key()), (None, None));
+        assert_eq!(line.key().comment(), "me");
         for (input, err) in [
             (format!("# {ED}"), Error::CommentLine),
             (format!("  #{ED}"), Error::CommentLine),

@@ -9,9 +9,11 @@ Writes ca_signatures/*.pub and ca_signatures.txt (one case per line):
     EXPECT<TAB>OPENSSH<TAB>FILE<TAB># note
 
 EXPECT is `ok:SIGNATURE-ALGORITHM` (the crate accepts it, signed with that algorithm) or an
-`Error::kind()` name; OPENSSH is what `ssh-keygen -L -f FILE` (OpenSSH 9.2, which verifies the CA
-signature when it parses a certificate) does with it: `accepts` or `refuses`. tests/certificates.rs
-checks both columns, the second against the installed ssh-keygen. Run from anywhere:
+`Error::kind()` name, under `Policy::inspect()`; `A,min0:B` adds B, the result with no smallest
+RSA size (`with_min_rsa_bits(0)`, for the tiny RSA CAs). OPENSSH is what `ssh-keygen -L -f FILE`
+(OpenSSH 9.2, which verifies the CA signature when it parses a certificate) does with it:
+`accepts` or `refuses`. tests/library/certificates.rs checks both columns, the second against the
+installed ssh-keygen. Run from anywhere:
 `python3 tests/data/make_ca_signatures.py` (new random keys and nonces every time).
 """
 
@@ -24,7 +26,7 @@ import tempfile
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, utils
 from cryptography.hazmat.primitives import hashes
 
-from sshwire import Cert, Reader, b64, mpint, principals, public_blob_of, read_line, string, u32, u64
+from sshwire import Cert, Reader, b64, mpint, principals, public_blob_of, random_prime, read_line, string, u32, u64
 
 os.chdir(os.path.dirname(os.path.abspath(__file__)))
 OUT = "ca_signatures"
@@ -175,6 +177,82 @@ r = Reader(c.signature)
 alg = r.string()
 c.signature = string(alg) + string(b"\x00" + r.string())
 case("certificate_signature_invalid", "refuses", "rsa-sig-leading-zero", c.blob(), "rsa-sha2-256: signature with a leading zero byte, longer than the modulus (OpenSSH: key bits mismatch)")
+
+# ---- RSA CA signatures with the encoded message made by hand: s = EM^d mod n ------------------------
+SHA256_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
+
+
+def rsa_ca(bits, e=65537):
+    """(n, e, d) of a fresh `bits`-bit RSA key, primes by sshwire's Miller-Rabin."""
+    while True:
+        p = random_prime(bits // 2, coprime_to=e)
+        q = random_prime(bits - bits // 2, coprime_to=e)
+        if p != q and (p * q).bit_length() == bits:
+            return p * q, e, pow(e, -1, (p - 1) * (q - 1))
+
+
+def rsa_em_cert(ca, key_id, ps_len=None, tweak=None):
+    """A certificate whose rsa-sha2-256 signature is EM^d: EM = 00 01 ff.. 00 DigestInfo || H,
+    PS of `ps_len` bytes (k - 3 - len(T) by default), `tweak(em)` applied before signing."""
+    n, e, d = ca
+    k = (n.bit_length() + 7) // 8
+    t = tbs(string("ssh-rsa") + mpint(e) + mpint(n), key_id)
+    tail = SHA256_INFO + hashlib.sha256(t).digest()
+    ps = k - 3 - len(tail) if ps_len is None else ps_len
+    em = bytearray(b"\x00\x01" + b"\xff" * ps + b"\x00" + tail)
+    em = bytes(k - len(em)) + em if len(em) < k else em
+    if tweak:
+        tweak(em)
+    sig = pow(int.from_bytes(em, "big"), d, n).to_bytes(k, "big")
+    return t, sig
+
+
+def rsa_sig(t, sig):
+    return t + string(string("rsa-sha2-256") + string(sig))
+
+
+CA1024 = rsa_ca(1024)
+t, sig = rsa_em_cert(CA1024, "rsa-em-control")
+case("ok:rsa-sha2-256", "accepts", "rsa-em-control", rsa_sig(t, sig), "rsa-sha2-256: the encoded message made by hand (the control of the rsa-em-* cases)")
+
+
+def set_at(i, v):
+    def tweak(em):
+        em[i] = v
+
+    return tweak
+
+
+PS_1024 = 128 - 3 - 51
+for name, tweak, note in [
+    ("rsa-em-first-byte-1", set_at(0, 0x01), "EM starts 01 01 (not 00 01)"),
+    ("rsa-em-second-byte-2", set_at(1, 0x02), "EM starts 00 02 (PKCS#1 encryption padding)"),
+    ("rsa-em-ps-fe", set_at(2 + PS_1024 // 2, 0xFE), "one byte of the ff padding is fe"),
+    ("rsa-em-separator-1", set_at(2 + PS_1024, 0x01), "the 00 after the padding is 01"),
+    ("rsa-em-digest-info", set_at(3 + PS_1024 + 14, 0x03), "the DigestInfo names SHA-512 (OID arc 3) over a SHA-256 hash"),
+]:
+    t, sig = rsa_em_cert(CA1024, name, tweak=tweak)
+    case("certificate_signature_invalid", "refuses", name, rsa_sig(t, sig), f"rsa-sha2-256 signed over a broken encoded message: {note}")
+
+# A signature shorter than the modulus (its first byte was 00): OpenSSH pads it back to k bytes.
+for i in range(4096):
+    t, sig = rsa_em_cert(CA1024, "rsa-sig-short")
+    if sig[0] == 0:
+        case("ok:rsa-sha2-256", "accepts", "rsa-sig-short", rsa_sig(t, sig[1:]), "rsa-sha2-256: a signature one byte shorter than the modulus (its leading 00 left out): OpenSSH pads it")
+        break
+else:
+    raise SystemExit("no signature with a leading zero byte")
+
+# CA keys too small for a PKCS#1 v1.5 SHA-256 signature (k >= len(T) + 11 = 62 bytes): refused
+# under any policy that takes their size (OpenSSH refuses RSA keys under 1024 bits), read with
+# `Policy::inspect().with_min_rsa_bits(0)` in the second EXPECT (after `,min0:`).
+t, sig = rsa_em_cert(rsa_ca(496), "rsa-496-ca")
+case("rsa_key_size,min0:ok:rsa-sha2-256", "refuses", "rsa-496-ca", rsa_sig(t, sig), "a 496-bit RSA CA (k = 62 bytes, PS of 8, the least PKCS#1 allows)")
+t, sig = rsa_em_cert(rsa_ca(488), "rsa-488-ca-ps-7", ps_len=7)
+case("rsa_key_size,min0:certificate_signature_invalid", "refuses", "rsa-488-ca-ps-7", rsa_sig(t, sig), "a 488-bit RSA CA (k = 61 bytes): PS of 7 bytes, under PKCS#1's 8")
+n400 = rsa_ca(400)
+t = tbs(string("ssh-rsa") + mpint(n400[1]) + mpint(n400[0]), "rsa-400-ca")
+case("rsa_key_size,min0:certificate_signature_invalid", "refuses", "rsa-400-ca", rsa_sig(t, (2).to_bytes(50, "big")), "a 400-bit RSA CA (k = 50 bytes, shorter than the 51-byte DigestInfo || H)")
 
 # ---- small-order Ed25519 CA: R = identity, S = 0 "verifies" for every message ------------------------
 IDENTITY = b"\x01" + bytes(31)

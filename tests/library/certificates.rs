@@ -38,22 +38,34 @@ fn ca_signature_cases_give_their_result() {
     let mut failures = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for (expect, _, file, line) in cases() {
-        let got = match parse_public_key_with(&data::read(&file), &Policy::inspect()) {
-            Ok(key) => {
-                let info = key.certificate().expect("a certificate");
-                let alg = info.signature_algorithm();
-                if alg == SignatureAlgorithm::Dsa {
-                    assert!(key.warnings().legacy_ca_signature, "{file}: DSA is legacy");
-                }
-                format!("ok:{}", alg.name())
-            }
-            Err(e) => e.kind().to_owned(),
+        // `A,min0:B`: A under `Policy::inspect()`, B with no smallest RSA size (tiny CA keys).
+        let (expect, min0) = match expect.split_once(",min0:") {
+            Some((a, b)) => (a.to_owned(), Some(b.to_owned())),
+            None => (expect, None),
         };
-        seen.insert(got.clone());
-        if got != expect {
-            failures.push(format!(
-                "ca_signatures.txt:{line}: {file}: expected {expect}, got {got}"
-            ));
+        let policies = [
+            Some((expect, Policy::inspect())),
+            min0.map(|b| (b, Policy::inspect().with_min_rsa_bits(0))),
+        ];
+        for (expect, policy) in policies.into_iter().flatten() {
+            let got = match parse_public_key_with(&data::read(&file), &policy) {
+                Ok(key) => {
+                    let info = key.certificate().expect("a certificate");
+                    let alg = info.signature_algorithm();
+                    if alg == SignatureAlgorithm::Dsa {
+                        assert!(key.warnings().legacy_ca_signature, "{file}: DSA is legacy");
+                    }
+                    format!("ok:{}", alg.name())
+                }
+                Err(e) => e.kind().to_owned(),
+            };
+            seen.insert(got.clone());
+            if got != expect {
+                failures.push(format!(
+                    "ca_signatures.txt:{line}: {file} (min RSA bits {}): expected {expect}, got {got}",
+                    policy.min_rsa_bits
+                ));
+            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

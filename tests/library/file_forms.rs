@@ -408,3 +408,38 @@ fn host_patterns_are_read_as_written() {
     // Non-ASCII is not a control character.
     assert!(HostPatterns::parse("höst").unwrap().matches("höst", 22));
 }
+
+/// The field before the key, split as `ssh-keygen -l` (and sshd) split it: quotes hold blanks,
+/// `\"` is skipped inside quotes or not, an unterminated quote runs to the end of the line. Each
+/// line alone in a file: `parse_key_line` takes it exactly when `ssh-keygen -l -f` does.
+#[test]
+fn fields_before_the_key_split_as_ssh_keygen_splits_them() {
+    if !have_ssh_keygen() {
+        return;
+    }
+    let dir = Dir::new("quotes");
+    let lines = [
+        format!("a\\\"b c\" {ED} me"),
+        format!("a\\\"b\" {ED} me"),
+        format!("a\\\"b {ED} me"),
+        format!("\"a\\\" b\" {ED} me"),
+        format!("\"a b\" {ED} me"),
+        format!("a\\ b {ED} me"),
+        format!("\"a\\ b\" {ED} me"),
+        format!("\"a {ED} me"),
+        format!("@revoked {ED} me"),
+        format!(" \t{ED} me"),
+    ];
+    for (i, line) in lines.iter().enumerate() {
+        let file = dir.path(&format!("{i}.pub"));
+        std::fs::write(&file, format!("{line}\n")).unwrap();
+        let keygen = Command::new("ssh-keygen")
+            .args(["-l", "-f", file.to_str().unwrap()])
+            .output()
+            .unwrap()
+            .status
+            .success();
+        let ours = keypairs::parse_key_line(line.as_bytes(), &Policy::inspect());
+        assert_eq!(ours.is_ok(), keygen, "{line}: ours {ours:?}");
+    }
+}
