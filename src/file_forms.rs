@@ -267,10 +267,7 @@ mod tests {
             split_field(br#"a\"b c" d"#),
             (&br#"a\"b"#[..], &br#"c" d"#[..])
         );
-        assert_eq!(
-            split_field(br#""a\ b" c"#),
-            (&br#""a\ b""#[..], &b"c"[..])
-        );
+        assert_eq!(split_field(br#""a\ b" c"#), (&br#""a\ b""#[..], &b"c"[..]));
         assert_eq!(split_field(b""), (&b""[..], &b""[..]));
         assert_eq!(
             split_plain_field(b"a\"b c\t d"),
@@ -295,7 +292,10 @@ mod tests {
         // the key, and the marker is kept.
         let marked = format!("@revoked {ED}");
         let line = parse_key_line(marked.as_bytes(), &policy).unwrap();
-        assert_eq!((line.marker(), line.before_key()), (Some(Marker::Revoked), None));
+        assert_eq!(
+            (line.marker(), line.before_key()),
+            (Some(Marker::Revoked), None)
+        );
         let indented = format!(" \t{ED} me");
         let line = parse_key_line(indented.as_bytes(), &policy).unwrap();
         assert_eq!((line.marker(), line.before_key()), (None, None));

@@ -61,8 +61,8 @@ impl AuthorizedKeyOption {
     }
 }
 
-/// Reads an option list as `sshauthopt_parse` does: options separated by commas, up to the
-/// first SPACE or TAB outside quotes; names case-insensitive; the flags `restrict`,
+/// Reads an option list as `sshauthopt_parse` does: options separated by commas (an empty one,
+/// as in `a,,b` or a leading comma, is skipped), up to the first SPACE or TAB outside quotes; names case-insensitive; the flags `restrict`,
 /// `cert-authority`, `[no-]port-forwarding`, `[no-]agent-forwarding`, `[no-]x11-forwarding`,
 /// `[no-]touch-required`, `[no-]verify-required`, `[no-]pty`, `[no-]user-rc`; the valued
 /// options `command`, `principals`, `from`, `expiry-time`, `environment`, `permitopen`,
@@ -72,7 +72,7 @@ impl AuthorizedKeyOption {
 /// # Errors
 /// [`Error::InvalidAuthorizedKeysOptions`] with the byte offset and sshd's reason (`unknown
 /// key option`, `missing start quote`, `missing end quote`, `unexpected end-of-options`,
-/// `not UTF-8`).
+/// `multiple "command" clauses` (and `"principals"`, `"from"`), `not UTF-8`).
 pub fn parse_authorized_keys_options(options: &[u8]) -> Result<Vec<AuthorizedKeyOption>> {
     let mut out = Vec::new();
     let mut i = 0usize;
@@ -84,16 +84,26 @@ pub fn parse_authorized_keys_options(options: &[u8]) -> Result<Vec<AuthorizedKey
             break;
         }
         let rest = options.get(i..).unwrap_or_default();
-        let (option, used) = if let Some((name, negated, used)) = flag(rest) {
+        let (option, used) = if rest.first() == Some(&b',') {
+            // An empty option (`,,`, a leading `,`): no name matches and sshd's next check
+            // finds the comma it wants, so it moves on.
+            (None, 0)
+        } else if let Some((name, negated, used)) = flag(rest) {
             (
-                AuthorizedKeyOption {
+                Some(AuthorizedKeyOption {
                     name,
                     negated,
                     value: None,
-                },
+                }),
                 used,
             )
         } else if let Some(name) = VALUED.iter().find(|n| starts_with_name(rest, n, b"=")) {
+            // sshd refuses a second command, principals or from before it reads the value.
+            if let Some(reason) = single_clause(name)
+                && out.iter().any(|o: &AuthorizedKeyOption| o.name == *name)
+            {
+                return fail(i, reason);
+            }
             let start = name.len().saturating_add(1);
             let quoted = rest.get(start..).unwrap_or_default();
             let (value, len) = match dequote(quoted) {
@@ -106,17 +116,17 @@ pub fn parse_authorized_keys_options(options: &[u8]) -> Result<Vec<AuthorizedKey
                 return fail(i.saturating_add(start), "not UTF-8");
             };
             (
-                AuthorizedKeyOption {
+                Some(AuthorizedKeyOption {
                     name,
                     negated: false,
                     value: Some(value),
-                },
+                }),
                 start.saturating_add(len),
             )
         } else {
             return fail(i, "unknown key option");
         };
-        out.push(option);
+        out.extend(option);
         i = i.saturating_add(used);
         match options.get(i) {
             None | Some(b' ' | b'\t') => break,
@@ -130,6 +140,16 @@ pub fn parse_authorized_keys_options(options: &[u8]) -> Result<Vec<AuthorizedKey
         }
     }
     Ok(out)
+}
+
+/// sshd's refusal of a second clause of `name`, for the options that may appear once.
+fn single_clause(name: &str) -> Option<&'static str> {
+    match name {
+        "command" => Some("multiple \"command\" clauses"),
+        "principals" => Some("multiple \"principals\" clauses"),
+        "from" => Some("multiple \"from\" clauses"),
+        _ => None,
+    }
 }
 
 /// `opt_flag` for each flag in order: the name (after `no-` where allowed), matched
@@ -221,7 +241,9 @@ pub fn parse_authorized_keys_line(line: &[u8], policy: &Policy) -> Result<Author
         });
     }
     let base = line.len().saturating_sub(rest.len());
-    let options = parse_authorized_keys_options(first).map_err(|e| match e {
+    // The list is read from the line, not from the field: it ends at the first blank outside
+    // quotes, so `no-pty, ssh-ed25519 ...` (a comma, then the blank) is sshd's `no-pty`.
+    let options = parse_authorized_keys_options(rest).map_err(|e| match e {
         Error::InvalidAuthorizedKeysOptions { offset, reason } => {
             Error::InvalidAuthorizedKeysOptions {
                 offset: base.saturating_add(offset),
@@ -266,6 +288,18 @@ mod tests {
         );
         assert_eq!(names(r#"ENVIRONMENT="A=b""#)[0].2.as_deref(), Some("A=b"));
         assert_eq!(names(""), vec![]);
+        // A blank ends the list where an option would start, after a comma too
+        // (sshauthopt_parse's loop condition).
+        assert_eq!(names("no-pty, bogus"), vec![("pty", true, None)]);
+        assert_eq!(names("no-pty,\tbogus"), vec![("pty", true, None)]);
+        assert_eq!(names(" bogus"), vec![]);
+        // Empty options are skipped (sshd: no name matches, then the comma it looks for).
+        assert_eq!(
+            names("pty,,pty"),
+            vec![("pty", false, None), ("pty", false, None)]
+        );
+        assert_eq!(names(",pty"), vec![("pty", false, None)]);
+        assert_eq!(names("pty,, x"), vec![("pty", false, None)]);
     }
 
     #[test]
@@ -274,12 +308,23 @@ mod tests {
             ("no-restrict", 0, "unknown key option"),
             ("restricted", 8, "unknown key option"),
             ("pty,", 4, "unexpected end-of-options"),
-            ("pty,,pty", 4, "unknown key option"),
+            ("pty,,", 5, "unexpected end-of-options"),
             ("command=x", 8, "missing start quote"),
             ("command=\"x", 10, "missing end quote"),
             ("command=\"x\"y", 11, "unknown key option"),
             ("command", 0, "unknown key option"),
             ("permit-pty", 0, "unknown key option"),
+            (
+                "command=\"a\",command=\"b\"",
+                12,
+                "multiple \"command\" clauses",
+            ),
+            ("from=\"a\",pty,FROM=x", 13, "multiple \"from\" clauses"),
+            (
+                "principals=\"a\",principals=\"",
+                15,
+                "multiple \"principals\" clauses",
+            ),
         ] {
             assert_eq!(
                 parse_authorized_keys_options(s.as_bytes()),
@@ -301,6 +346,22 @@ mod tests {
         .unwrap();
         assert_eq!(l.options().len(), 2);
         assert_eq!(l.key().comment(), "me");
+        // A comma, then the blank before the key: the list ends there, as in sshd.
+        let l = parse_authorized_keys_line(format!("no-pty, {ED} me").as_bytes(), &policy).unwrap();
+        assert_eq!(l.options().len(), 1);
+        assert_eq!(l.key().comment(), "me");
+        // Two environment and two expiry-time clauses are allowed (sshd keeps the first, the
+        // earliest).
+        let two = format!(
+            "environment=\"A=1\",environment=\"A=2\",expiry-time=\"20990101\",expiry-time=\"20980101\" {ED}"
+        );
+        assert_eq!(
+            parse_authorized_keys_line(two.as_bytes(), &policy)
+                .unwrap()
+                .options()
+                .len(),
+            4
+        );
         for (line, err) in [
             (
                 format!("  bogus {ED}"),

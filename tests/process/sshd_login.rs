@@ -114,6 +114,70 @@ fn login(format: PrivateKeyFormat, seed: u8, authorized: u8) {
     assert_eq!(on_disk, *private);
 }
 
+/// Each line of `tests/data/authorized_keys_options.txt` (options before a key) as the only line
+/// of authorized_keys: sshd lets the key log in exactly where the file says `login`, and
+/// `parse_authorized_keys_line` accepts exactly those lines. One sshd for all: it reads
+/// authorized_keys again for each connection.
+fn authorized_keys_options_as_sshd_reads_them() {
+    let missing = missing_tools();
+    assert!(missing.is_empty(), "{missing:?} not found");
+    let dir = TempDir::new("options");
+    let user = current_user();
+    let key = generate_rsa(
+        &mut ChaCha20Rng::from_seed([45; 32]),
+        2048,
+        "sshd-options-test",
+    )
+    .unwrap();
+    let public_line = key.public_line();
+    let (_, private) = key.into_private(PrivateKeyFormat::OpenSsh).unwrap();
+    let key_path = dir.path("id_rsa");
+    write_private(&key_path, &private);
+    let authorized_keys = dir.path("authorized_keys");
+    fs::write(&authorized_keys, "").unwrap();
+    let sshd = start_sshd(
+        &dir,
+        &user,
+        &format!("AuthorizedKeysFile {}", authorized_keys.display()),
+    );
+    let text = String::from_utf8(crate::data::read("authorized_keys_options.txt")).unwrap();
+    let mut failures = Vec::new();
+    let mut cases = 0;
+    for (number, case) in text.lines().enumerate() {
+        if case.starts_with('#') || case.trim().is_empty() {
+            continue;
+        }
+        let (expect, written) = case.split_once('\t').expect("SSHD<TAB>LINE");
+        assert!(matches!(expect, "login" | "refused"), "line {}", number + 1);
+        let line = written.replace("\\t", "\t").replace("<KEY>", &public_line);
+        fs::write(&authorized_keys, format!("{line}\n")).unwrap();
+        let out = ssh(&sshd, &user, &key_path, &[], "echo in");
+        let sshd_says = if out.status.success() {
+            "login"
+        } else {
+            "refused"
+        };
+        let ours =
+            keypairs::parse_authorized_keys_line(line.as_bytes(), &keypairs::Policy::inspect());
+        let ours_says = if ours.is_ok() { "login" } else { "refused" };
+        if sshd_says != expect || ours_says != expect {
+            failures.push(format!(
+                "authorized_keys_options.txt:{}: {written}: expected {expect}, sshd {sshd_says}, ours {ours_says} ({:?})",
+                number + 1,
+                ours.err()
+            ));
+        }
+        cases += 1;
+    }
+    assert!(cases >= 20, "too few cases: {cases}");
+    assert!(
+        failures.is_empty(),
+        "{}\nsshd log:\n{}",
+        failures.join("\n"),
+        sshd.log()
+    );
+}
+
 /// The login trials, ignored where the tools are missing (module docs).
 pub(crate) fn trials() -> Vec<Trial> {
     let missing = missing_tools();
@@ -139,6 +203,10 @@ pub(crate) fn trials() -> Vec<Trial> {
         trial("ssh_login_refused_for_a_key_not_authorized", || {
             login(PrivateKeyFormat::OpenSsh, 43, 44);
         }),
+        trial(
+            "authorized_keys_options_as_sshd_reads_them",
+            authorized_keys_options_as_sshd_reads_them,
+        ),
     ];
     trials
 }
