@@ -278,5 +278,11 @@ mod tests {
             read_private_key_file(&huge, &policy),
             Err(Error::InputTooLong { .. })
         ));
+        // Exactly the bound is read.
+        let at_bound = vec![b' '; INSPECT_MAX_LEN];
+        assert_eq!(
+            read_private_key_file(&at_bound, &policy).unwrap_err(),
+            Error::NotPrivateKeyFile
+        );
     }
 }
