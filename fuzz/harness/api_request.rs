@@ -11,9 +11,9 @@
 //! microversion an input keeps the import parser's and the x509 create's costs (certificate
 //! signatures, RSA signing, PBKDF2) from being paid six times per input.
 //!
-//! Each body goes through `api::parse_body` and `api::create_or_import` with a store in which only the name `taken` exists. No
-//! key is generated per input: creates take a fixed 2048-bit key, generated once per process and
-//! copied (fuzz builds) or reloaded from its PKCS#1 PEM (the replay test) for each create
+//! Each body goes through `api::parse_body` and `api::create_or_import` with a store in which
+//! only the name `taken` exists. No key is generated per input: creates take a fixed 2048-bit
+//! key, generated once per process and copied (fuzz builds) or reloaded from its PKCS#1 PEM (the replay test) for each create
 //! ([`FixedKey`], an `api::KeySource`). Each body that parses is also sent once, at its first
 //! microversion, through `create_or_import` with a key source that always fails ([`NoRng`], an
 //! RNG that gives no bytes).
@@ -199,10 +199,7 @@ fn check_at(body: &[u8], mv: Microversion) -> (Reply, bool, Result<CreateKeypair
             "request JSON round trip"
         );
     }
-    let outcome = match &parsed {
-        Ok(request) => api::create_or_import(request, &ctx, &name_taken, &mut FixedKey),
-        Err(fault) => Err(fault.clone()),
-    };
+    let outcome = serve(&parsed, &ctx);
 
     // handle = parse_body + create_or_import, checked by the replay test on every committed
     // input at every microversion. Fuzz builds leave it out: it parsed and served each body a
@@ -210,10 +207,7 @@ fn check_at(body: &[u8], mv: Microversion) -> (Reply, bool, Result<CreateKeypair
     #[cfg(not(fuzzing))]
     {
         let handled = Reply::from(api::handle(body, &ctx, &name_taken, &mut FixedKey));
-        let composed = Reply::from(match &parsed {
-            Ok(request) => api::create_or_import(request, &ctx, &name_taken, &mut FixedKey),
-            Err(fault) => Err(fault.clone()),
-        });
+        let composed = Reply::from(serve(&parsed, &ctx));
         assert_eq!(handled.status, composed.status, "handle: status");
         assert_eq!(handled.body, composed.body, "handle: body");
     }
@@ -279,6 +273,18 @@ fn check_at(body: &[u8], mv: Microversion) -> (Reply, bool, Result<CreateKeypair
         );
     }
     (reply, generated, parsed)
+}
+
+/// `create_or_import` with the working key source on what `parse_body` made of a body: what
+/// `handle` gives for that body.
+fn serve(
+    parsed: &Result<CreateKeypairRequest, Fault>,
+    ctx: &Context<'_>,
+) -> Result<api::Created, Fault> {
+    match parsed {
+        Ok(request) => api::create_or_import(request, ctx, &name_taken, &mut FixedKey),
+        Err(fault) => Err(fault.clone()),
+    }
 }
 
 /// The name Nova stores: the request's, without one trailing newline (`normalize_name`).

@@ -62,8 +62,8 @@ impl AuthorizedKeyOption {
 }
 
 /// Reads an option list as `sshauthopt_parse` does: options separated by commas (an empty one,
-/// as in `a,,b` or a leading comma, is skipped), up to the first SPACE or TAB outside quotes; names case-insensitive; the flags `restrict`,
-/// `cert-authority`, `[no-]port-forwarding`, `[no-]agent-forwarding`, `[no-]x11-forwarding`,
+/// as in `a,,b` or a leading comma, is skipped), up to the first SPACE or TAB outside quotes;
+/// names case-insensitive; the flags `restrict`, `cert-authority`, `[no-]port-forwarding`, `[no-]agent-forwarding`, `[no-]x11-forwarding`,
 /// `[no-]touch-required`, `[no-]verify-required`, `[no-]pty`, `[no-]user-rc`; the valued
 /// options `command`, `principals`, `from`, `expiry-time`, `environment`, `permitopen`,
 /// `permitlisten`, `tunnel`, each `="..."` with `\"` for a quote inside. Anything after the
