@@ -80,15 +80,19 @@ fn check_line(line: &[u8]) {
         }
         return;
     }
-    for e in [
+    // The readers often refuse a line with the same error: each distinct one is checked once
+    // (formatting the message was a twentieth of each run).
+    let errors = [
         generic.as_ref().err(),
         authorized.as_ref().err(),
         known.as_ref().err(),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        check_error(e);
+    ];
+    for (i, e) in errors.iter().enumerate() {
+        if let Some(e) = e
+            && !errors[..i].contains(&Some(*e))
+        {
+            check_error(e);
+        }
     }
     let bare = parse_public_key_with(line, &policy);
     if let Ok(key) = &bare {
